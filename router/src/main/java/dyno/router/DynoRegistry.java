@@ -1,0 +1,35 @@
+package dyno.router;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** The dynos a router sends traffic to. Thread-safe; every method may be called from any thread. */
+public interface DynoRegistry {
+
+    /** Registers a dyno, up and healthy; replaces nothing (a name already registered is an error). */
+    void add(String name, InetSocketAddress address);
+
+    /**
+     * Stops sending new requests to the dyno, then forgets it and closes its pooled connections.
+     * The future completes when its in-flight requests are done or the deadline passed, whichever
+     * is first; it completes at once for an unknown name.
+     */
+    CompletableFuture<Void> remove(String name, Duration drainDeadline);
+
+    /** Keeps the dyno registered but sends it no traffic (all down: H10). */
+    void markDown(String name);
+
+    /** Sends traffic to the dyno again (if healthy). */
+    void markUp(String name);
+
+    /** While on, a request that finds no dyno up waits (H20 after the hold timeout) instead of H14/H10. */
+    void hold(boolean holding);
+
+    /** Names of the registered dynos (draining ones included), in registration order. */
+    List<String> names();
+
+    /** Requests currently in flight to the named dyno; 0 for an unknown name. */
+    int inFlight(String name);
+}

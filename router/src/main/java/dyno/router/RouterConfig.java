@@ -1,0 +1,176 @@
+package dyno.router;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * Everything a {@link Router} can be told. Defaults are Heroku's documented values:
+ * <pre>{@code
+ * RouterConfig config = RouterConfig.defaults().toBuilder().port(0).healthPath("/health").build();
+ * }</pre>
+ */
+public record RouterConfig(
+        String host,
+        int port,
+        int threads,
+        String healthPath,
+        Duration healthInterval,
+        Duration healthTimeout,
+        int fall,
+        int rise,
+        Duration quarantine,
+        int maxAttempts,
+        Duration connectTimeout,
+        Duration firstByteTimeout,
+        Duration idleTimeout,
+        Duration holdTimeout,
+        int maxHeld,
+        int maxInFlightPerDyno,
+        AccessLogSink accessLog) {
+
+    public RouterConfig {
+        requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host: \"" + host + "\" (expected: a host name or address)");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("threads: " + threads + " (expected: 1..1024)");
+        }
+        if (healthPath != null && !healthPath.startsWith("/")) {
+            throw new IllegalArgumentException("healthPath: \"" + healthPath + "\" (expected: a path starting with /)");
+        }
+        positive(healthInterval, "healthInterval");
+        positive(healthTimeout, "healthTimeout");
+        positive(quarantine, "quarantine");
+        positive(connectTimeout, "connectTimeout");
+        positive(firstByteTimeout, "firstByteTimeout");
+        positive(idleTimeout, "idleTimeout");
+        positive(holdTimeout, "holdTimeout");
+        atLeastOne(fall, "fall");
+        atLeastOne(rise, "rise");
+        atLeastOne(maxAttempts, "maxAttempts");
+        atLeastOne(maxInFlightPerDyno, "maxInFlightPerDyno");
+        if (maxHeld < 0) {
+            throw new IllegalArgumentException("maxHeld: " + maxHeld + " (expected: >= 0)");
+        }
+        requireNonNull(accessLog, "accessLog");
+    }
+
+    /** Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks. */
+    public static RouterConfig defaults() {
+        return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, Duration.ofSeconds(5), 10,
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(75),
+                1000, 200, AccessLogSink.slf4j());
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static void positive(Duration d, String name) {
+        requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+        }
+    }
+
+    private static void atLeastOne(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
+        }
+    }
+
+    /** Mutable copy of a configuration; {@link #build()} validates. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private int threads;
+        private String healthPath;
+        private Duration healthInterval;
+        private Duration healthTimeout;
+        private int fall;
+        private int rise;
+        private Duration quarantine;
+        private int maxAttempts;
+        private Duration connectTimeout;
+        private Duration firstByteTimeout;
+        private Duration idleTimeout;
+        private Duration holdTimeout;
+        private int maxHeld;
+        private int maxInFlightPerDyno;
+        private AccessLogSink accessLog;
+
+        private Builder(RouterConfig c) {
+            host = c.host;
+            port = c.port;
+            threads = c.threads;
+            healthPath = c.healthPath;
+            healthInterval = c.healthInterval;
+            healthTimeout = c.healthTimeout;
+            fall = c.fall;
+            rise = c.rise;
+            quarantine = c.quarantine;
+            maxAttempts = c.maxAttempts;
+            connectTimeout = c.connectTimeout;
+            firstByteTimeout = c.firstByteTimeout;
+            idleTimeout = c.idleTimeout;
+            holdTimeout = c.holdTimeout;
+            maxHeld = c.maxHeld;
+            maxInFlightPerDyno = c.maxInFlightPerDyno;
+            accessLog = c.accessLog;
+        }
+
+        /** Address to bind. */
+        public Builder host(String host) { this.host = host; return this; }
+        /** Port to bind; 0 picks a free one. */
+        public Builder port(int port) { this.port = port; return this; }
+        /** Event loop threads. */
+        public Builder threads(int threads) { this.threads = threads; return this; }
+        /** Path of active HTTP health checks; null disables them. */
+        public Builder healthPath(String healthPath) { this.healthPath = healthPath; return this; }
+        /** Time between two checks of one dyno. */
+        public Builder healthInterval(Duration d) { this.healthInterval = d; return this; }
+        /** Time a check may take before it counts as failed. */
+        public Builder healthTimeout(Duration d) { this.healthTimeout = d; return this; }
+        /** Consecutive failed checks that take a dyno out. */
+        public Builder fall(int fall) { this.fall = fall; return this; }
+        /** Consecutive passed checks that bring a dyno back. */
+        public Builder rise(int rise) { this.rise = rise; return this; }
+        /** How long a dyno gets no traffic after a refused or timed-out connect. */
+        public Builder quarantine(Duration d) { this.quarantine = d; return this; }
+        /** Connect attempts per request, over successive dynos. */
+        public Builder maxAttempts(int n) { this.maxAttempts = n; return this; }
+        /** Connect timeout (H19). */
+        public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
+        /** Time for the dyno's first response byte once the request is sent (H12). */
+        public Builder firstByteTimeout(Duration d) { this.firstByteTimeout = d; return this; }
+        /** Idle time on either side once the exchange is under way (H15, H28); also keep-alive idle. */
+        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        /** Longest wait of a held request (H20). */
+        public Builder holdTimeout(Duration d) { this.holdTimeout = d; return this; }
+        /** Most requests held at once; beyond it H11. */
+        public Builder maxHeld(int n) { this.maxHeld = n; return this; }
+        /** In-flight requests allowed per up dyno before H11. */
+        public Builder maxInFlightPerDyno(int n) { this.maxInFlightPerDyno = n; return this; }
+        /** Where access lines go. */
+        public Builder accessLog(AccessLogSink sink) { this.accessLog = sink; return this; }
+
+        /** Validates and builds. */
+        public RouterConfig build() {
+            return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
+                    quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, holdTimeout, maxHeld,
+                    maxInFlightPerDyno, accessLog);
+        }
+    }
+}

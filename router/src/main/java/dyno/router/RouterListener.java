@@ -1,0 +1,16 @@
+package dyno.router;
+
+/** Callbacks from the router to the platform. Called on event loop threads: return quickly, never block. */
+public interface RouterListener {
+
+    /** A listener that ignores everything. */
+    RouterListener NONE = new RouterListener() {
+    };
+
+    /**
+     * A request arrived while no dyno is up and holding is on ({@link DynoRegistry#hold(boolean)}).
+     * Called once per holding episode: again only after a dyno came up or holding was switched on anew.
+     */
+    default void wakeRequested() {
+    }
+}

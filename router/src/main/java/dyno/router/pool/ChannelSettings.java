@@ -1,0 +1,37 @@
+package dyno.router.pool;
+
+import dyno.router.RouterConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+
+/** The one place router settings become {@link ChannelOption}s. */
+public final class ChannelSettings {
+    /** Per-channel outbound buffer bounds: past the high mark the peer stops being read. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private ChannelSettings() {
+    }
+
+    /** Client-facing side: accepted channels start with auto-read off; the proxy reads on demand. */
+    public static ServerBootstrap server(ServerBootstrap b, Transport transport) {
+        return b.channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    }
+
+    /** Dyno-facing side. */
+    public static Bootstrap backend(Bootstrap b, Transport transport, RouterConfig config) {
+        return b.channel(transport.channelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    }
+}

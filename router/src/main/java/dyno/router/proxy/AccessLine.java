@@ -1,0 +1,62 @@
+package dyno.router.proxy;
+
+/** Formats Heroku's router log line (logfmt). */
+final class AccessLine {
+    private AccessLine() {
+    }
+
+    /**
+     * One line; {@code connectMs}/{@code serviceMs}/{@code bytes} below 0 print empty, as Heroku does
+     * when no dyno was reached.
+     */
+    static String format(RouteError error, String detail, String method, String path, String host,
+                         String requestId, String fwd, String dyno, long connectMs, long serviceMs, int status,
+                         long bytes) {
+        StringBuilder b = new StringBuilder(192 + path.length());
+        if (error == null) {
+            b.append("at=info");
+        } else {
+            b.append("at=error");
+            if (error.code() != null) {
+                b.append(" code=").append(error.code());
+            }
+            b.append(" desc=");
+            quote(b, detail == null ? error.description() : error.description() + ": " + detail);
+        }
+        b.append(" method=").append(method);
+        b.append(" path=");
+        quote(b, path);
+        b.append(" host=").append(host);
+        b.append(" request_id=").append(requestId);
+        b.append(" fwd=");
+        quote(b, fwd);
+        b.append(" dyno=").append(dyno == null ? "" : dyno);
+        b.append(" connect=");
+        if (connectMs >= 0) {
+            b.append(connectMs).append("ms");
+        }
+        b.append(" service=");
+        if (serviceMs >= 0) {
+            b.append(serviceMs).append("ms");
+        }
+        b.append(" status=").append(status);
+        b.append(" bytes=");
+        if (bytes >= 0) {
+            b.append(bytes);
+        }
+        b.append(" protocol=http");
+        return b.toString();
+    }
+
+    private static void quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c < 0x20 ? ' ' : c);
+        }
+        b.append('"');
+    }
+}

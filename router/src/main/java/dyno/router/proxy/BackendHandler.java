@@ -1,0 +1,79 @@
+package dyno.router.proxy;
+
+import dyno.router.pool.LoopPool;
+import dyno.router.select.Dyno;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last handler of a dyno connection. While an exchange owns the connection it hands everything to
+ * that exchange; while pooled, any input is unexpected and the connection is dropped.
+ * Runs on the connection's event loop, which is also the owning client connection's loop.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger logger = LoggerFactory.getLogger(BackendHandler.class);
+
+    private final Dyno dyno;
+    private final LoopPool pool;
+    private FrontendHandler owner;
+
+    BackendHandler(Dyno dyno, LoopPool pool) {
+        this.dyno = dyno;
+        this.pool = pool;
+    }
+
+    void attach(FrontendHandler frontend) {
+        owner = frontend;
+    }
+
+    void detach() {
+        owner = null;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        FrontendHandler o = owner;
+        if (o != null) {
+            o.onBackendRead(msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+            pool.discard(dyno, ctx.channel());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        FrontendHandler o = owner;
+        if (o != null) {
+            o.onBackendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        FrontendHandler o = owner;
+        if (o != null) {
+            o.onBackendWritabilityChanged();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        FrontendHandler o = owner;
+        owner = null;
+        if (o != null) {
+            o.onBackendInactive();
+        } else {
+            pool.discard(dyno, ctx.channel());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        logger.debug("[{}] dyno {} connection failed", ctx.channel().id(), dyno.name(), cause);
+        ctx.close();
+    }
+}

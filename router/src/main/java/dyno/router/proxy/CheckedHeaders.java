@@ -1,0 +1,88 @@
+package dyno.router.proxy;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.util.AsciiString;
+
+/**
+ * Request headers that enforce Heroku's limits while the decoder fills them, and refuse the framing
+ * ambiguities Netty would otherwise normalize away (it drops Content-Length next to
+ * Transfer-Encoding). A violation throws inside the decoder, which turns it into a failed
+ * {@code DecoderResult}; the proxy answers 400. {@link #seal()} ends checking once decoded.
+ */
+final class CheckedHeaders extends DefaultHttpHeaders {
+    static final int MAX_LINE = 8192;
+    static final int MAX_NAME = 1000;
+    static final int MAX_HEADERS = 1000;
+    /** Whole header block: what the per-line and count limits allow. */
+    static final int MAX_HEADER_BLOCK = MAX_HEADERS * (MAX_LINE + 2);
+
+    static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return new CheckedHeaders();
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return DefaultHttpHeadersFactory.headersFactory().newEmptyHeaders();
+        }
+    };
+
+    private boolean sealed;
+    private int count;
+    private String contentLength;
+    private boolean transferEncoding;
+
+    /** Thrown for a request the router refuses to decode further. */
+    static final class MalformedRequestException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedRequestException(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Object value) {
+        if (!sealed) {
+            check(name, value);
+        }
+        return super.add(name, value);
+    }
+
+    void seal() {
+        sealed = true;
+    }
+
+    private void check(CharSequence name, Object value) {
+        if (++count > MAX_HEADERS) {
+            throw new MalformedRequestException("more than " + MAX_HEADERS + " headers");
+        }
+        int nameLength = name.length();
+        if (nameLength > MAX_NAME) {
+            throw new MalformedRequestException("header name longer than " + MAX_NAME + " bytes");
+        }
+        String text = String.valueOf(value);
+        if (nameLength + 2 + text.length() > MAX_LINE) {
+            throw new MalformedRequestException("header line longer than " + MAX_LINE + " bytes");
+        }
+        if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
+            if (transferEncoding) {
+                throw new MalformedRequestException("both Content-Length and Transfer-Encoding");
+            }
+            if (contentLength != null && !contentLength.equals(text.trim())) {
+                throw new MalformedRequestException("conflicting Content-Length headers");
+            }
+            contentLength = text.trim();
+        } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+            if (contentLength != null) {
+                throw new MalformedRequestException("both Content-Length and Transfer-Encoding");
+            }
+            transferEncoding = true;
+        }
+    }
+}

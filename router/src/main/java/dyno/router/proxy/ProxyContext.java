@@ -1,0 +1,43 @@
+package dyno.router.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dyno.router.AccessLogSink;
+import dyno.router.RouterConfig;
+import dyno.router.pool.Pools;
+import dyno.router.select.DynoTable;
+
+/** What every connection of one router shares. Immutable apart from the last-request clock. */
+public final class ProxyContext {
+    final RouterConfig config;
+    final DynoTable table;
+    final Pools pools;
+    final AccessLogSink accessLog;
+    final long firstByteNanos;
+    final long idleNanos;
+    final long holdNanos;
+    private volatile long lastRequestAtMillis;
+
+    public ProxyContext(RouterConfig config, DynoTable table, Pools pools) {
+        this.config = requireNonNull(config, "config");
+        this.table = requireNonNull(table, "table");
+        this.pools = requireNonNull(pools, "pools");
+        this.accessLog = config.accessLog();
+        this.firstByteNanos = config.firstByteTimeout().toNanos();
+        this.idleNanos = config.idleTimeout().toNanos();
+        this.holdNanos = config.holdTimeout().toNanos();
+    }
+
+    /** Epoch ms of the last request received, 0 if none. */
+    public long lastRequestAtMillis() {
+        return lastRequestAtMillis;
+    }
+
+    void requestReceived(long epochMillis) {
+        lastRequestAtMillis = epochMillis;
+    }
+
+    boolean accessLogEnabled() {
+        return !(accessLog instanceof AccessLogSink.Slf4jSink s) || s.enabled();
+    }
+}

@@ -1,0 +1,66 @@
+package dyno.router.select;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One registered dyno and its live state. Identity matters: a dyno re-added under the same name is
+ * a new object, so pools keyed by dyno never mix the old process with the new one.
+ */
+public final class Dyno {
+    private final String name;
+    private final InetSocketAddress address;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    final CompletableFuture<Void> drained = new CompletableFuture<>();
+
+    // Written under the table's lock, read anywhere.
+    volatile boolean up = true;
+    volatile boolean healthy = true;
+    volatile boolean quarantined;
+    volatile boolean draining;
+    volatile boolean removed;
+    int quarantineToken; // guarded by the table's lock
+
+    public Dyno(String name, InetSocketAddress address) {
+        this.name = requireNonNull(name, "name");
+        this.address = requireNonNull(address, "address");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Requests routed to this dyno and not finished yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    AtomicInteger inFlightCounter() {
+        return inFlight;
+    }
+
+    /** True once the dyno was forgotten: its connections must not be pooled any more. */
+    public boolean removed() {
+        return removed;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    boolean eligible() {
+        return up && healthy && !quarantined && !draining && !removed;
+    }
+
+    @Override
+    public String toString() {
+        return name + "@" + address.getHostString() + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,362 @@
+package dyno.router.select;
+
+import static java.util.Objects.requireNonNull;
+
+import dyno.router.DynoRegistry;
+import dyno.router.RouterListener;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry behind a router: membership, up/down, health and quarantine flags, draining, held
+ * requests. Mutations take one lock and publish a new {@link Snapshot}; the request path only reads
+ * the volatile snapshot and bumps atomic counters.
+ */
+public final class DynoTable implements DynoRegistry {
+    private static final Logger logger = LoggerFactory.getLogger(DynoTable.class);
+
+    /** Told when dynos join and leave, e.g. pools and health checks. */
+    public interface Membership {
+        void added(Dyno dyno);
+
+        void removed(Dyno dyno);
+    }
+
+    /** A request waiting for a dyno; {@link #release()} may be called from any thread, at most once. */
+    public interface Held {
+        void release();
+    }
+
+    /** Outcome of {@link #tryHold(Held)}. */
+    public enum HoldResult { HELD, NOT_HOLDING, DYNO_AVAILABLE, FULL }
+
+    private final Object lock = new Object();
+    private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
+    private final Map<String, Dyno> draining = new LinkedHashMap<>(); // guarded by lock
+    private final ArrayDeque<Held> held = new ArrayDeque<>(); // guarded by lock
+    private boolean holding; // guarded by lock
+    private boolean wakeSignalled; // guarded by lock
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+    private final AtomicInteger appInFlight = new AtomicInteger();
+    private final List<Membership> watchers = new CopyOnWriteArrayList<>();
+    private final SelectionStrategy strategy;
+    private final ScheduledExecutorService scheduler;
+    private final Duration quarantine;
+    private final int maxHeld;
+    private final RouterListener listener;
+
+    public DynoTable(SelectionStrategy strategy, ScheduledExecutorService scheduler, Duration quarantine,
+                     int maxHeld, RouterListener listener) {
+        this.strategy = requireNonNull(strategy, "strategy");
+        this.scheduler = requireNonNull(scheduler, "scheduler");
+        this.quarantine = requireNonNull(quarantine, "quarantine");
+        this.maxHeld = maxHeld;
+        this.listener = requireNonNull(listener, "listener");
+    }
+
+    public void watch(Membership membership) {
+        watchers.add(requireNonNull(membership, "membership"));
+    }
+
+    /** The current snapshot; never null. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Picks a dyno from a non-empty snapshot. */
+    public Dyno select(Snapshot candidates) {
+        return strategy.select(candidates);
+    }
+
+    /** Requests in flight over all dynos. */
+    public int appInFlight() {
+        return appInFlight.get();
+    }
+
+    /** Counts a request against the dyno; false (and nothing counted) if the dyno started draining. */
+    public boolean acquire(Dyno dyno) {
+        dyno.inFlightCounter().incrementAndGet();
+        appInFlight.incrementAndGet();
+        // Pairs with remove(): it sets draining then reads inFlight; we bump inFlight then read draining.
+        if (dyno.draining || dyno.removed) {
+            release(dyno);
+            return false;
+        }
+        return true;
+    }
+
+    /** Ends a request counted by {@link #acquire(Dyno)}. */
+    public void release(Dyno dyno) {
+        appInFlight.decrementAndGet();
+        if (dyno.inFlightCounter().decrementAndGet() == 0 && dyno.draining) {
+            forget(dyno);
+        }
+    }
+
+    @Override
+    public void add(String name, InetSocketAddress address) {
+        requireNonNull(name, "name");
+        requireNonNull(address, "address");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name: \"" + name + "\" (expected: a dyno name such as web.1)");
+        }
+        Dyno dyno = new Dyno(name, address);
+        Held[] toRelease;
+        synchronized (lock) {
+            if (byName.containsKey(name)) {
+                throw new IllegalArgumentException("name: " + name + " (expected: a name not registered yet)");
+            }
+            byName.put(name, dyno);
+            toRelease = rebuildLocked();
+        }
+        logger.debug("Registered {}", dyno);
+        for (Membership m : watchers) {
+            m.added(dyno);
+        }
+        releaseAll(toRelease);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String name, Duration drainDeadline) {
+        requireNonNull(name, "name");
+        requireNonNull(drainDeadline, "drainDeadline");
+        Dyno dyno;
+        synchronized (lock) {
+            dyno = byName.remove(name);
+            if (dyno == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            dyno.draining = true;
+            draining.put(name, dyno);
+            rebuildLocked(); // removing a dyno never makes one available: nothing to release
+        }
+        logger.debug("Draining {} ({} in flight)", dyno, dyno.inFlight());
+        if (dyno.inFlight() == 0) {
+            forget(dyno);
+        } else {
+            long nanos = Math.max(0, drainDeadline.toNanos());
+            scheduler.schedule(() -> forget(dyno), nanos, TimeUnit.NANOSECONDS);
+        }
+        return dyno.drained.thenApply(v -> null);
+    }
+
+    private void forget(Dyno dyno) {
+        synchronized (lock) {
+            if (dyno.removed) {
+                return;
+            }
+            dyno.removed = true;
+            draining.remove(dyno.name(), dyno);
+        }
+        logger.debug("Forgot {} ({} still in flight)", dyno, dyno.inFlight());
+        for (Membership m : watchers) {
+            try {
+                m.removed(dyno);
+            } catch (RuntimeException e) {
+                logger.warn("Membership watcher failed on removal of {}", dyno, e);
+            }
+        }
+        dyno.drained.complete(null);
+    }
+
+    @Override
+    public void markDown(String name) {
+        setUp(name, false);
+    }
+
+    @Override
+    public void markUp(String name) {
+        setUp(name, true);
+    }
+
+    private void setUp(String name, boolean up) {
+        requireNonNull(name, "name");
+        Held[] toRelease;
+        synchronized (lock) {
+            Dyno dyno = byName.get(name);
+            if (dyno == null || dyno.up == up) {
+                return;
+            }
+            dyno.up = up;
+            toRelease = rebuildLocked();
+        }
+        releaseAll(toRelease);
+    }
+
+    /** Health checks' verdict. */
+    public void setHealthy(Dyno dyno, boolean healthy) {
+        Held[] toRelease;
+        synchronized (lock) {
+            if (dyno.healthy == healthy) {
+                return;
+            }
+            dyno.healthy = healthy;
+            toRelease = rebuildLocked();
+        }
+        logger.info("{} is now {}", dyno.name(), healthy ? "healthy" : "unhealthy");
+        releaseAll(toRelease);
+    }
+
+    /** Takes the dyno out of rotation for the quarantine period (refused or timed-out connect). */
+    public void quarantine(Dyno dyno) {
+        int token;
+        synchronized (lock) {
+            if (dyno.removed) {
+                return;
+            }
+            dyno.quarantined = true;
+            token = ++dyno.quarantineToken;
+            rebuildLocked();
+        }
+        scheduler.schedule(() -> endQuarantine(dyno, token), quarantine.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void endQuarantine(Dyno dyno, int token) {
+        Held[] toRelease;
+        synchronized (lock) {
+            if (dyno.quarantineToken != token || !dyno.quarantined) {
+                return;
+            }
+            dyno.quarantined = false;
+            toRelease = rebuildLocked();
+        }
+        releaseAll(toRelease);
+    }
+
+    @Override
+    public void hold(boolean on) {
+        Held[] toRelease = null;
+        synchronized (lock) {
+            if (holding == on) {
+                return;
+            }
+            holding = on;
+            if (on) {
+                wakeSignalled = false;
+            } else {
+                toRelease = drainHeldLocked();
+            }
+        }
+        releaseAll(toRelease);
+    }
+
+    /** Parks a request until a dyno is available or holding stops. */
+    public HoldResult tryHold(Held request) {
+        boolean wake;
+        synchronized (lock) {
+            if (!holding) {
+                return HoldResult.NOT_HOLDING;
+            }
+            if (!snapshot.isEmpty()) {
+                return HoldResult.DYNO_AVAILABLE;
+            }
+            if (held.size() >= maxHeld) {
+                return HoldResult.FULL;
+            }
+            held.add(request);
+            wake = !wakeSignalled;
+            wakeSignalled = true;
+        }
+        if (wake) {
+            try {
+                listener.wakeRequested();
+            } catch (RuntimeException e) {
+                logger.warn("RouterListener.wakeRequested failed", e);
+            }
+        }
+        return HoldResult.HELD;
+    }
+
+    /** Withdraws a held request (it timed out or its client left). */
+    public void cancelHold(Held request) {
+        synchronized (lock) {
+            held.remove(request);
+        }
+    }
+
+    /** Requests waiting for a dyno. */
+    public int heldCount() {
+        synchronized (lock) {
+            return held.size();
+        }
+    }
+
+    @Override
+    public List<String> names() {
+        synchronized (lock) {
+            return List.copyOf(byName.keySet());
+        }
+    }
+
+    @Override
+    public int inFlight(String name) {
+        requireNonNull(name, "name");
+        synchronized (lock) {
+            Dyno dyno = byName.get(name);
+            if (dyno == null) {
+                dyno = draining.get(name);
+            }
+            return dyno == null ? 0 : dyno.inFlight();
+        }
+    }
+
+    /** Every dyno known, draining ones included (for shutdown). */
+    public List<Dyno> all() {
+        synchronized (lock) {
+            List<Dyno> all = new ArrayList<>(byName.values());
+            all.addAll(draining.values());
+            return all;
+        }
+    }
+
+    private Held[] rebuildLocked() {
+        List<Dyno> eligible = new ArrayList<>(byName.size());
+        for (Dyno d : byName.values()) {
+            if (d.eligible()) {
+                eligible.add(d);
+            }
+        }
+        Snapshot next = new Snapshot(eligible.toArray(new Dyno[0]), byName.size());
+        snapshot = next;
+        if (next.isEmpty()) {
+            return null;
+        }
+        wakeSignalled = false;
+        return drainHeldLocked();
+    }
+
+    private Held[] drainHeldLocked() {
+        if (held.isEmpty()) {
+            return null;
+        }
+        Held[] all = held.toArray(new Held[0]);
+        held.clear();
+        return all;
+    }
+
+    private static void releaseAll(Held[] requests) {
+        if (requests == null) {
+            return;
+        }
+        for (Held h : requests) {
+            try {
+                h.release();
+            } catch (RuntimeException e) {
+                logger.warn("Releasing a held request failed", e);
+            }
+        }
+    }
+}
