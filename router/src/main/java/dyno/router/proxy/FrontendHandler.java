@@ -486,6 +486,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         bytes += content.content().readableBytes();
         if (last) {
+            logAccess(null, null); // before the client can see the end of the response
             client.writeAndFlush(content, client.voidPromise());
             completeExchange();
         } else {
@@ -548,7 +549,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void completeExchange() {
         cancelTimer();
-        logAccess(null, null);
         Dyno d = dyno;
         releaseDyno();
         Channel b = backend;
