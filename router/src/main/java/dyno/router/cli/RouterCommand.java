@@ -1,0 +1,217 @@
+package dyno.router.cli;
+
+import dyno.router.AccessLogSink;
+import dyno.router.Router;
+import dyno.router.RouterConfig;
+import dyno.router.RouterListener;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dyno router}: the router alone, in front of processes started by hand.
+ * <pre>{@code
+ * dyno router --port 5006 --backend 127.0.0.1:5001 --backend 127.0.0.1:5002 --health-path /health
+ * }</pre>
+ */
+@Command(name = "router", mixinStandardHelpOptions = true,
+        description = "Run the HTTP router alone in front of backends you started yourself.")
+public final class RouterCommand implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern BACKEND = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "${env:PORT:-5006}",
+            description = "Port to listen on (default: $PORT, else 5006).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--backend", paramLabel = "HOST:PORT", required = true,
+            description = "A backend, named web.1, web.2... in order. Repeatable.")
+    List<String> backends = new ArrayList<>();
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: cores).")
+    Integer threads;
+
+    @Option(names = "--health-path", paramLabel = "PATH", description = "Path of active health checks (default: none).")
+    String healthPath;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Connect timeout, H19 (default: ${DEFAULT-VALUE}).")
+    String connectTimeout;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Time to the first response byte, H12 (default: ${DEFAULT-VALUE}).")
+    String requestTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "55s",
+            description = "Idle connection timeout, H15/H28 (default: ${DEFAULT-VALUE}).")
+    String idleTimeout;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        RouterConfig config;
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        try {
+            for (String b : backends) {
+                addresses.add(parseBackend(b));
+            }
+            RouterConfig.Builder builder = RouterConfig.builder()
+                    .host(host)
+                    .port(port)
+                    .healthPath(healthPath)
+                    .connectTimeout(parseDuration("--connect-timeout", connectTimeout))
+                    .firstByteTimeout(parseDuration("--request-timeout", requestTimeout))
+                    .idleTimeout(parseDuration("--idle-timeout", idleTimeout));
+            if (threads != null) {
+                builder.threads(threads);
+            }
+            config = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        StdoutSink sink = new StdoutSink(out);
+        Thread hook = new Thread(this::stop, "dyno-router-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Router router = Router.start(config.toBuilder().accessLog(sink).build(), RouterListener.NONE)) {
+            StringBuilder names = new StringBuilder();
+            for (int i = 0; i < addresses.size(); i++) {
+                String name = "web." + (i + 1);
+                router.registry().add(name, addresses.get(i));
+                InetSocketAddress a = addresses.get(i);
+                names.append(i == 0 ? "" : ", ").append(name).append('=').append(a.getHostString()).append(':')
+                        .append(a.getPort());
+            }
+            out.println("dyno router listening on http://" + config.host() + ":" + router.port() + " -> " + names);
+            out.flush();
+            stop.await();
+            out.println("dyno router stopping");
+            out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sink.close();
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running us
+            }
+        }
+        return 0;
+    }
+
+    /** Asks a running {@link #call()} to close the router and return; waits up to 15 s for it. */
+    void stop() {
+        stop.countDown();
+        try {
+            stopped.await(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static InetSocketAddress parseBackend(String value) {
+        Matcher m = BACKEND.matcher(value == null ? "" : value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--backend: '" + value + "' (expected: HOST:PORT, e.g. 127.0.0.1:5001)");
+        }
+        String h = m.group(1);
+        if (h.startsWith("[")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        int p = Integer.parseInt(m.group(2));
+        if (p < 1 || p > 65535) {
+            throw new IllegalArgumentException("--backend: '" + value + "' (expected: a port in 1..65535)");
+        }
+        return new InetSocketAddress(h, p);
+    }
+
+    static Duration parseDuration(String option, String value) {
+        Matcher m = DURATION.matcher(value == null ? "" : value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + ": '" + value + "' (expected: a duration such as 500ms, 5s, 2m)");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException(option + ": '" + value + "' (expected: more than 0)");
+        }
+        return d;
+    }
+
+    /** Access lines to stdout from one writer thread; the event loops only enqueue (dropping when full). */
+    private static final class StdoutSink implements AccessLogSink, AutoCloseable {
+        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(8192);
+        private final PrintWriter out;
+        private final Thread writer;
+        private volatile boolean closed;
+
+        StdoutSink(PrintWriter out) {
+            this.out = out;
+            this.writer = new Thread(this::run, "dyno-router-access-log");
+            writer.setDaemon(true);
+            writer.start();
+        }
+
+        @Override
+        public void log(String line) {
+            queue.offer(line);
+        }
+
+        private void run() {
+            try {
+                while (!closed || !queue.isEmpty()) {
+                    String line = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (line != null) {
+                        out.println(line);
+                        if (queue.isEmpty()) {
+                            out.flush();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            try {
+                writer.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

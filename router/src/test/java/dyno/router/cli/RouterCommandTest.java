@@ -1,0 +1,88 @@
+package dyno.router.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dyno.router.testing.TestBackend;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RouterCommandTest {
+
+    private static synchronized String text(StringWriter w) {
+        return w.toString();
+    }
+
+    @Test
+    void servesBackendsAndPrintsAccessLinesUntilStopped() throws Exception {
+        try (TestBackend backend = TestBackend.start("one")) {
+            RouterCommand command = new RouterCommand();
+            StringWriter out = new StringWriter();
+            CommandLine cli = new CommandLine(command).setOut(new PrintWriter(out, true));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--port", "0",
+                    "--threads", "1", "--backend", "127.0.0.1:" + backend.address().getPort()));
+            Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) -> web\\.1=127\\.0\\.0\\.1:");
+            await().atMost(Duration.ofSeconds(10)).until(() -> listening.matcher(text(out)).find());
+            Matcher m = listening.matcher(text(out));
+            assertThat(m.find()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+
+            HttpResponse<String> res = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.body()).isEqualTo("one");
+            await().atMost(Duration.ofSeconds(5)).until(() -> text(out).contains("at=info method=GET path=\"/\""));
+
+            command.stop();
+            assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void rejectsAMalformedBackendNamingTheArgument() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true))
+                .execute("--port", "0", "--backend", "localhost");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--backend: 'localhost' (expected: HOST:PORT");
+    }
+
+    @Test
+    void requiresAtLeastOneBackend() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true)).execute("--port", "0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--backend");
+    }
+
+    @Test
+    void parsesHostPortPairsIncludingIpv6() {
+        assertThat(RouterCommand.parseBackend("127.0.0.1:5001").getPort()).isEqualTo(5001);
+        assertThat(RouterCommand.parseBackend("[::1]:5002").getAddress().isLoopbackAddress()).isTrue();
+        assertThatThrownBy(() -> RouterCommand.parseBackend("127.0.0.1:99999"))
+                .hasMessageContaining("--backend: '127.0.0.1:99999'");
+        assertThatThrownBy(() -> RouterCommand.parseBackend("127.0.0.1:")).hasMessageContaining("HOST:PORT");
+    }
+
+    @Test
+    void parsesDurationsWithUnits() {
+        assertThat(RouterCommand.parseDuration("--idle-timeout", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(RouterCommand.parseDuration("--idle-timeout", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> RouterCommand.parseDuration("--idle-timeout", "soon"))
+                .hasMessage("--idle-timeout: 'soon' (expected: a duration such as 500ms, 5s, 2m)");
+    }
+}
