@@ -45,7 +45,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Re-selections after a dyno turned out to be draining, or became available while holding. */
     private static final int MAX_RESELECT = 16;
 
-    private enum State { AWAIT, ROUTING, FORWARDING, TUNNEL, CLOSED }
+    /** Bodies of refused requests up to this size are read and dropped to keep the connection. */
+    private static final long MAX_DISCARD = 1024 * 1024;
+
+    private enum State { AWAIT, ROUTING, FORWARDING, DISCARD, TUNNEL, CLOSED }
 
     private final ProxyContext px;
     private final DynoTable table;
@@ -203,6 +206,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 inbound.poll();
                 forwardContent(msg);
                 wrote = true;
+            } else if (state == State.DISCARD) {
+                inbound.poll();
+                if (msg instanceof LastHttpContent) {
+                    state = State.AWAIT;
+                }
+                ReferenceCountUtil.release(msg);
             } else {
                 break; // ROUTING: wait for a dyno; FORWARDING, all received: wait for the response
             }
@@ -300,6 +309,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 fail(RouteError.H11, null);
                 return;
             }
+            if (pool == null) {
+                throw new IllegalStateException("channel " + client + " is not on a router event loop");
+            }
             Dyno d = table.select(s);
             if (!table.acquire(d)) {
                 continue; // started draining since the snapshot was taken
@@ -366,7 +378,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (!inbound.isEmpty()) {
             return;
         }
-        if (state == State.AWAIT
+        if (state == State.AWAIT || state == State.DISCARD
                 || (state == State.FORWARDING && !receivedAll && backend != null && backend.isWritable())) {
             ctx.read();
         }
@@ -583,7 +595,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         discardRestOfRequest();
-        boolean keepAlive = error != RouteError.BAD_REQUEST && clientKeepAlive && receivedAll;
+        boolean keepAlive = error != RouteError.BAD_REQUEST && clientKeepAlive
+                && (receivedAll || (request != null && !HttpUtil.isTransferEncodingChunked(request)
+                && HttpUtil.getContentLength(request, 0L) >= 0
+                && HttpUtil.getContentLength(request, 0L) <= MAX_DISCARD));
         ChannelFuture written = client.writeAndFlush(ErrorPage.of(error, keepAlive));
         if (!keepAlive) {
             state = State.CLOSED;
@@ -591,7 +606,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             written.addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        state = State.AWAIT;
+        state = receivedAll ? State.AWAIT : State.DISCARD; // DISCARD: drop the body still to come
         clearExchange();
         armTimer(px.idleNanos);
         process(true);
@@ -714,8 +729,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         long idle = px.idleNanos;
         switch (state) {
-            case AWAIT -> {
-                if (!inbound.isEmpty()) {
+            case AWAIT, DISCARD -> {
+                if (state == State.AWAIT && !inbound.isEmpty()) {
                     armTimer(idle); // a partial request is pending: the decoder is still reading it
                 } else if (now - lastClientActivity >= idle) {
                     closeClient(); // keep-alive connection idle: close quietly

@@ -1,0 +1,116 @@
+package dyno.router.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dyno.router.RouterListener;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class DynoTableTest {
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicInteger wakes = new AtomicInteger();
+    private final DynoTable table = new DynoTable(new RoundRobinStrategy(), scheduler, Duration.ofMillis(200), 10,
+            new RouterListener() {
+                @Override
+                public void wakeRequested() {
+                    wakes.incrementAndGet();
+                }
+            });
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private static InetSocketAddress addr(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    @Test
+    void publishesOnlyUpHealthyDynosButCountsAllRegistered() {
+        table.add("web.1", addr(1));
+        table.add("web.2", addr(2));
+        table.markDown("web.1");
+        Snapshot s = table.snapshot();
+        assertThat(s.size()).isEqualTo(1);
+        assertThat(s.get(0).name()).isEqualTo("web.2");
+        assertThat(s.registered()).isEqualTo(2);
+        table.markDown("web.2");
+        assertThat(table.snapshot().isEmpty()).isTrue();
+        assertThat(table.snapshot().registered()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesADuplicateName() {
+        table.add("web.1", addr(1));
+        assertThatThrownBy(() -> table.add("web.1", addr(2)))
+                .hasMessage("name: web.1 (expected: a name not registered yet)");
+    }
+
+    @Test
+    void completesDrainWhenTheLastInFlightRequestEnds() {
+        table.add("web.1", addr(1));
+        Dyno d = table.snapshot().get(0);
+        assertThat(table.acquire(d)).isTrue();
+        CompletableFuture<Void> drained = table.remove("web.1", Duration.ofSeconds(30));
+        assertThat(table.snapshot().registered()).isZero();
+        assertThat(table.acquire(d)).isFalse();
+        assertThat(drained).isNotDone();
+        assertThat(table.inFlight("web.1")).isEqualTo(1);
+        table.release(d);
+        assertThat(drained).isCompleted();
+        assertThat(d.removed()).isTrue();
+        assertThat(table.names()).isEmpty();
+    }
+
+    @Test
+    void completesDrainAtTheDeadlineWhenRequestsHang() {
+        table.add("web.1", addr(1));
+        Dyno d = table.snapshot().get(0);
+        table.acquire(d);
+        CompletableFuture<Void> drained = table.remove("web.1", Duration.ofMillis(100));
+        drained.orTimeout(5, TimeUnit.SECONDS).join();
+        assertThat(d.removed()).isTrue();
+    }
+
+    @Test
+    void quarantinesForTheConfiguredTimeThenReadmits() throws InterruptedException {
+        table.add("web.1", addr(1));
+        Dyno d = table.snapshot().get(0);
+        table.quarantine(d);
+        assertThat(table.snapshot().isEmpty()).isTrue();
+        for (int i = 0; i < 100 && table.snapshot().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(table.snapshot().size()).isEqualTo(1);
+    }
+
+    @Test
+    void wakesOnceAndReleasesHeldRequestsWhenADynoArrives() {
+        table.hold(true);
+        AtomicInteger released = new AtomicInteger();
+        assertThat(table.tryHold(released::incrementAndGet)).isEqualTo(DynoTable.HoldResult.HELD);
+        assertThat(table.tryHold(released::incrementAndGet)).isEqualTo(DynoTable.HoldResult.HELD);
+        assertThat(wakes).hasValue(1);
+        table.add("web.1", addr(1));
+        assertThat(released).hasValue(2);
+        assertThat(table.heldCount()).isZero();
+        assertThat(table.tryHold(released::incrementAndGet)).isEqualTo(DynoTable.HoldResult.DYNO_AVAILABLE);
+    }
+
+    @Test
+    void doesNotHoldWhenHoldingIsOff() {
+        assertThat(table.tryHold(() -> { })).isEqualTo(DynoTable.HoldResult.NOT_HOLDING);
+        assertThat(wakes).hasValue(0);
+    }
+}

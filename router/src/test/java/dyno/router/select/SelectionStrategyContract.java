@@ -1,0 +1,50 @@
+package dyno.router.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What every selection strategy must do; each strategy's test extends this. */
+abstract class SelectionStrategyContract {
+
+    abstract SelectionStrategy strategy();
+
+    static Snapshot snapshotOf(int n) {
+        Dyno[] dynos = new Dyno[n];
+        for (int i = 0; i < n; i++) {
+            dynos[i] = new Dyno("web." + (i + 1), new InetSocketAddress("127.0.0.1", 5000 + i));
+        }
+        return new Snapshot(dynos, n);
+    }
+
+    @Test
+    void selectsOnlyFromTheSnapshot() {
+        Snapshot s = snapshotOf(3);
+        SelectionStrategy strategy = strategy();
+        for (int i = 0; i < 100; i++) {
+            Dyno d = strategy.select(s);
+            assertThat(d).isIn(s.get(0), s.get(1), s.get(2));
+        }
+    }
+
+    @Test
+    void spreadsRequestsOverEveryDyno() {
+        Snapshot s = snapshotOf(4);
+        SelectionStrategy strategy = strategy();
+        Map<Dyno, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 4000; i++) {
+            counts.merge(strategy.select(s), 1, Integer::sum);
+        }
+        assertThat(counts).hasSize(4);
+        assertThat(counts.values()).allSatisfy(c -> assertThat(c).isGreaterThan(500));
+    }
+
+    @Test
+    void handlesASingleDyno() {
+        Snapshot s = snapshotOf(1);
+        assertThat(strategy().select(s)).isSameAs(s.get(0));
+    }
+}
