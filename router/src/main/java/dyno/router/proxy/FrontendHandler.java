@@ -65,6 +65,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private State state = State.AWAIT;
     private ScheduledFuture<?> timer;
     private long lastClientActivity;
+    private boolean processing;
 
     // The exchange under way; reset by clearExchange().
     private HttpRequest request;
@@ -193,6 +194,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Moves queued client messages forward as far as the state allows. Bounded by the queue. */
     private void process(boolean flush) {
+        if (processing) {
+            return; // re-entered through a request that ended at once: the outer loop goes on
+        }
+        processing = true;
+        try {
+            processQueue(flush);
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void processQueue(boolean flush) {
         boolean wrote = false;
         for (Object msg = inbound.peek(); msg != null; msg = inbound.peek()) {
             if (state == State.AWAIT) {

@@ -98,6 +98,13 @@ class FrontendHandlerTest {
     }
 
     @Test
+    void answersThousandsOfPipelinedRefusedRequestsWithoutDeepRecursion() {
+        send("GET / HTTP/1.1\r\nHost: a\r\n\r\n".repeat(3000));
+        assertThat(output().split("HTTP/1.1 503", -1)).hasSize(3001);
+        assertThat(lines).hasSize(3000);
+    }
+
+    @Test
     void refusesChunkedBodyWithContentLengthAndCloses() {
         send("POST / HTTP/1.1\r\nHost: app\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n");
         assertThat(output()).startsWith("HTTP/1.1 400 Bad Request").containsIgnoringCase("Connection: close");
