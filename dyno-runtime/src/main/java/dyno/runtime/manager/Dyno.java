@@ -1,0 +1,75 @@
+package dyno.runtime.manager;
+
+import dyno.runtime.app.ProcessType;
+import dyno.runtime.formation.DynoSize;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/** One dyno slot ({@code web.1}) and its current process. Owned by the manager's thread. */
+final class Dyno {
+    final ProcessType type;
+    final int index;
+    final String name;
+    DynoSize size;
+    DynoState state = DynoState.DOWN;
+    Process process;
+    int port;
+    Instant createdAt;
+    Instant updatedAt;
+    Instant upSince;
+    int crashes;
+    Instant lastR14 = Instant.EPOCH;
+    /** Why the current process is ending: null when it was not asked to. */
+    Stop stop;
+    /** Restart, boot or kill timer. */
+    ScheduledFuture<?> timer;
+    ScheduledFuture<?> probe;
+    /** True once scaled away: the slot is forgotten when its process is gone. */
+    boolean retired;
+
+    /** A stop the manager asked for, and what follows it. */
+    static final class Stop {
+        final DynoState after;
+        boolean relaunch;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        Instant killAt;
+
+        Stop(DynoState after, boolean relaunch) {
+            this.after = after;
+            this.relaunch = relaunch;
+        }
+    }
+
+    Dyno(ProcessType type, int index, DynoSize size, Instant now) {
+        this.type = type;
+        this.index = index;
+        this.name = type.name() + "." + index;
+        this.size = size;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    long pid() {
+        return process == null ? 0 : process.pid();
+    }
+
+    boolean running() {
+        return process != null;
+    }
+
+    DynoInfo info() {
+        return new DynoInfo(name, type.name(), state, size, type.command(), port, pid(), createdAt, updatedAt);
+    }
+
+    void cancelTimers() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (probe != null) {
+            probe.cancel(false);
+            probe = null;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dyno.runtime.manager;
+
+import dyno.runtime.log.LogLine;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Hears what the manager does. Called on the manager's thread: return quickly. All methods have
+ * no-op defaults.
+ */
+public interface DynoListener {
+    /** {@code dyno} changed from {@code from} to its current state. */
+    default void stateChanged(DynoInfo dyno, DynoState from) {
+    }
+
+    /** A line of process output or a manager event. */
+    default void log(LogLine line) {
+    }
+
+    /**
+     * {@code dyno} is about to be signalled on purpose (scale down, restart, idle, shutdown); the
+     * manager waits for the returned stage (e.g. the router draining it) before SIGTERM.
+     */
+    default CompletionStage<Void> beforeStop(DynoInfo dyno) {
+        return CompletableFuture.completedFuture(null);
+    }
+}

@@ -1,0 +1,577 @@
+package dyno.runtime.manager;
+
+import static java.util.Objects.requireNonNull;
+
+import dyno.runtime.app.App;
+import dyno.runtime.app.ProcessType;
+import dyno.runtime.formation.Formation;
+import dyno.runtime.formation.FormationEntry;
+import dyno.runtime.formation.FormationStore;
+import dyno.runtime.formation.ScaleChange;
+import dyno.runtime.log.LogLine;
+import dyno.runtime.process.PidRegistry;
+import dyno.runtime.process.PortAllocator;
+import dyno.runtime.process.ProcessTree;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an app's formation as supervised OS processes: starts each dyno with {@code PORT} and
+ * {@code DYNO}, restarts crashes with a doubling cool-off, enforces boot timeouts and memory
+ * quotas, stops gracefully (SIGTERM, then SIGKILL with R12), and saves the formation.
+ *
+ * <pre>{@code
+ * DynoManager manager = new DynoManager(App.load(dir, null, null), ManagerSettings.defaults(), listener);
+ * manager.start(manager.initialFormation());
+ * manager.scale(List.of("web=3")).join();
+ * manager.close();
+ * }</pre>
+ *
+ * <p>All state is owned by one manager thread; public methods may be called from any thread.
+ */
+public final class DynoManager implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(DynoManager.class);
+
+    private final App app;
+    private final ManagerSettings settings;
+    private final DynoListener listener;
+    private final Clock clock;
+    private final FormationStore store;
+    private final PidRegistry pids;
+    private final PortAllocator ports = new PortAllocator();
+    private final ScheduledExecutorService exec;
+    private final Map<String, Dyno> dynos = new TreeMap<>(DynoManager::compareNames);
+    private final Thread shutdownHook;
+    private volatile Formation formation;
+    private volatile List<DynoInfo> snapshot = List.of();
+    private volatile boolean closed;
+
+    public DynoManager(App app, ManagerSettings settings, DynoListener listener) {
+        this(app, settings, listener, Clock.systemUTC());
+    }
+
+    public DynoManager(App app, ManagerSettings settings, DynoListener listener, Clock clock) {
+        this.app = requireNonNull(app, "app");
+        this.settings = requireNonNull(settings, "settings");
+        this.listener = requireNonNull(listener, "listener");
+        this.clock = requireNonNull(clock, "clock");
+        this.store = new FormationStore(app.stateDir().resolve("formation.json"));
+        this.pids = new PidRegistry(app.stateDir().resolve("pids"));
+        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dyno-manager");
+            t.setDaemon(true);
+            return t;
+        });
+        this.shutdownHook = new Thread(this::close, "dyno-manager-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** The formation to start with: the saved one, else app.json's, else web=1 and 0 of the rest. */
+    public Formation initialFormation() {
+        return store.load().map(app::fit).or(app::manifestFormation).orElseGet(app::defaultFormation);
+    }
+
+    /** Whether a formation was saved by an earlier run. */
+    public boolean hasSavedFormation() {
+        return java.nio.file.Files.exists(store.file());
+    }
+
+    /** Ends leftovers of a manager that was killed, then starts {@code initial}. */
+    public void start(Formation initial) {
+        requireNonNull(initial, "initial");
+        call(() -> {
+            for (String name : pids.killLeftovers()) {
+                event(name, "Ended leftover process of a previous run");
+            }
+            apply(app.fit(initial));
+            long sampleMs = settings.memorySampleInterval().toMillis();
+            exec.scheduleWithFixedDelay(this::sampleMemory, sampleMs, sampleMs, TimeUnit.MILLISECONDS);
+            return null;
+        }).join();
+    }
+
+    /** The app this manager runs. */
+    public App app() {
+        return app;
+    }
+
+    /** The current formation. */
+    public Formation formation() {
+        return formation;
+    }
+
+    /** The dynos, ordered by type and number. */
+    public List<DynoInfo> dynos() {
+        return snapshot;
+    }
+
+    /**
+     * Applies {@code ps:scale} arguments. Fails, changing nothing, with a message naming the bad
+     * argument.
+     */
+    public CompletableFuture<Formation> scale(List<String> arguments) {
+        return call(() -> {
+            Formation next = ScaleChange.applyAll(formation, ScaleChange.parseAll(arguments));
+            apply(next);
+            return next;
+        });
+    }
+
+    /** Replaces the formation with {@code next} (validated by the caller's parsing). */
+    public CompletableFuture<Formation> update(Formation next) {
+        return call(() -> {
+            for (FormationEntry e : next.entries()) {
+                app.procfile().require(e.type());
+            }
+            Formation fitted = formation;
+            for (FormationEntry e : next.entries()) {
+                fitted = fitted.with(e);
+            }
+            apply(fitted);
+            return fitted;
+        });
+    }
+
+    /**
+     * Restarts the dynos matching {@code target} (all when null; a type such as {@code web}; or a
+     * dyno such as {@code web.1}) one at a time, each back up before the next is stopped.
+     */
+    public CompletableFuture<Void> restart(String target) {
+        return call(() -> select(target)).thenCompose(names -> {
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (String name : names) {
+                chain = chain.thenCompose(x -> call(() -> restartOne(name)).thenCompose(f -> f));
+            }
+            return chain;
+        });
+    }
+
+    /** Puts {@code name} to sleep: stops its process and shows it as {@code idle}. */
+    public CompletableFuture<Void> idle(String name) {
+        return call(() -> {
+            Dyno d = require(name);
+            event(name, "Idling");
+            return stop(d, DynoState.IDLE, false);
+        }).thenCompose(f -> f);
+    }
+
+    /** Wakes an idle dyno; returns at once, the dyno reports {@code up} later. */
+    public CompletableFuture<Void> wake(String name) {
+        return call(() -> {
+            Dyno d = require(name);
+            if (d.state == DynoState.IDLE && !d.running()) {
+                event(name, "Unidling");
+                launch(d);
+            }
+            return null;
+        });
+    }
+
+    /** Stops every dyno gracefully and waits for them (bounded by the stop timeout). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // called from the hook itself
+        }
+        long waitMs = settings.stopTimeout().toMillis() + 5_000;
+        try {
+            CompletableFuture<Void> all = call(() -> {
+                List<CompletableFuture<Void>> stops = new ArrayList<>();
+                for (Dyno d : dynos.values()) {
+                    d.retired = true;
+                    stops.add(stop(d, DynoState.DOWN, false));
+                }
+                return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+            }).thenCompose(f -> f);
+            all.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            logger.warn("dynos did not all stop in time; killing what is left", e);
+        }
+        for (Dyno d : List.copyOf(dynos.values())) {
+            Process p = d.process;
+            if (p != null) {
+                ProcessTree.signal(p.pid(), "KILL");
+                pids.forget(d.name);
+            }
+        }
+        exec.shutdownNow();
+    }
+
+    // ---- on the manager thread ----
+
+    private void apply(Formation next) {
+        store.save(next);
+        formation = next;
+        for (ProcessType type : app.procfile().types()) {
+            FormationEntry entry = next.entry(type.name()).orElseThrow();
+            List<Dyno> ofType = dynos.values().stream().filter(d -> d.type.equals(type) && !d.retired)
+                    .sorted(Comparator.comparingInt((Dyno d) -> d.index).reversed()).toList();
+            for (Dyno d : ofType) {
+                if (d.index > entry.quantity()) {
+                    d.retired = true;
+                    stop(d, DynoState.DOWN, false);
+                } else if (d.size != entry.size()) {
+                    d.size = entry.size();
+                    restartOne(d.name);
+                }
+            }
+            for (int i = 1; i <= entry.quantity(); i++) {
+                Dyno d = dynos.get(type.name() + "." + i);
+                if (d == null || d.retired && !d.running()) {
+                    d = new Dyno(type, i, entry.size(), clock.instant());
+                    dynos.put(d.name, d);
+                    launch(d);
+                } else if (d.retired) {
+                    // scaled back up while the old process is still stopping: start it again afterwards
+                    d.retired = false;
+                    if (d.stop != null) {
+                        d.stop.relaunch = true;
+                    }
+                }
+            }
+        }
+        publish();
+    }
+
+    private CompletableFuture<Void> restartOne(String name) {
+        Dyno d = require(name);
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        awaitUp.put(d.name, up);
+        stop(d, DynoState.DOWN, true);
+        return up;
+    }
+
+    private final Map<String, CompletableFuture<Void>> awaitUp = new java.util.HashMap<>();
+
+    private List<String> select(String target) {
+        List<String> names = new ArrayList<>();
+        for (Dyno d : dynos.values()) {
+            if (d.retired) {
+                continue;
+            }
+            if (target == null || target.equals(d.type.name()) || target.equals(d.name)) {
+                names.add(d.name);
+            }
+        }
+        if (names.isEmpty() && target != null) {
+            throw new IllegalArgumentException("no dyno or process type \"" + target + "\" is running"
+                    + " (expected one of: " + String.join(", ", app.procfile().names()) + ", or a dyno such as web.1)");
+        }
+        return names;
+    }
+
+    private Dyno require(String name) {
+        Dyno d = dynos.get(name);
+        if (d == null || d.retired) {
+            throw new IllegalArgumentException("no dyno \"" + name + "\"");
+        }
+        return d;
+    }
+
+    private void launch(Dyno d) {
+        if (closed) {
+            return;
+        }
+        d.cancelTimers();
+        d.stop = null;
+        String command = d.type.command();
+        d.port = ports.acquire();
+        ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command)
+                .directory(app.dir().toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        env.putAll(app.env());
+        env.put("PORT", Integer.toString(d.port));
+        env.put("DYNO", d.name);
+        env.put("PS", d.name);
+        event(d.name, "Starting process with command `" + command + "`");
+        Instant now = clock.instant();
+        d.createdAt = now;
+        setState(d, DynoState.STARTING);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            event(d.name, "Failed to start process: " + e.getMessage());
+            ports.release(d.port);
+            d.port = 0;
+            crashed(d, 127);
+            return;
+        }
+        d.process = p;
+        pids.record(d.name, p.pid());
+        Thread reader = new Thread(() -> pump(d.name, p), "dyno-out-" + d.name);
+        reader.setDaemon(true);
+        reader.start();
+        p.onExit().thenRun(() -> exec.execute(() -> exited(d, p)));
+        if (d.type.isWeb()) {
+            long probeMs = settings.upProbeInterval().toMillis();
+            d.probe = exec.scheduleWithFixedDelay(() -> probe(d, p), probeMs, probeMs, TimeUnit.MILLISECONDS);
+            d.timer = exec.schedule(() -> bootTimedOut(d, p), settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            becameUp(d);
+        }
+    }
+
+    private void probe(Dyno d, Process p) {
+        if (d.process != p || d.state != DynoState.STARTING) {
+            return;
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", d.port), 250);
+        } catch (IOException notYet) {
+            return;
+        }
+        d.cancelTimers();
+        becameUp(d);
+    }
+
+    private void becameUp(Dyno d) {
+        d.upSince = clock.instant();
+        setState(d, DynoState.UP);
+        CompletableFuture<Void> waiter = awaitUp.remove(d.name);
+        if (waiter != null) {
+            waiter.complete(null);
+        }
+    }
+
+    private void bootTimedOut(Dyno d, Process p) {
+        if (d.process != p || d.state != DynoState.STARTING) {
+            return;
+        }
+        event(d.name, "Error R10 (Boot timeout) -> Web process failed to bind to $PORT within "
+                + settings.bootTimeout().toSeconds() + " seconds of launch");
+        event(d.name, "Stopping process with SIGKILL");
+        ProcessTree.signal(p.pid(), "KILL");
+    }
+
+    private CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
+        if (d.stop != null) {
+            return d.stop.done;
+        }
+        if (!d.running()) {
+            d.cancelTimers();
+            setState(d, after);
+            if (d.retired) {
+                dynos.remove(d.name);
+                publish();
+            } else if (relaunch) {
+                launch(d);
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        Dyno.Stop stop = new Dyno.Stop(after, relaunch);
+        d.stop = stop;
+        Process p = d.process;
+        listener.beforeStop(d.info()).whenComplete((x, e) -> exec.execute(() -> terminate(d, p)));
+        return stop.done;
+    }
+
+    private void terminate(Dyno d, Process p) {
+        if (d.process != p) {
+            return;
+        }
+        d.cancelTimers();
+        event(d.name, "Stopping all processes with SIGTERM");
+        ProcessTree.signal(p.pid(), "TERM");
+        d.stop.killAt = clock.instant().plus(settings.stopTimeout());
+        d.timer = exec.schedule(() -> stopTimedOut(d, p), settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void stopTimedOut(Dyno d, Process p) {
+        if (d.process != p) {
+            return;
+        }
+        event(d.name, "Error R12 (Exit timeout) -> At least one process failed to exit within "
+                + settings.stopTimeout().toSeconds() + " seconds of SIGTERM");
+        event(d.name, "Stopping remaining processes with SIGKILL");
+        ProcessTree.signal(p.pid(), "KILL");
+    }
+
+    private void exited(Dyno d, Process p) {
+        if (d.process != p) {
+            return;
+        }
+        long pgid = p.pid();
+        if (d.stop != null && d.stop.killAt != null && !ProcessTree.members(pgid).isEmpty()) {
+            // the group leader is gone but other processes of the dyno still run: wait for them
+            if (clock.instant().isBefore(d.stop.killAt)) {
+                exec.schedule(() -> exited(d, p), 100, TimeUnit.MILLISECONDS);
+                return;
+            }
+            stopTimedOut(d, p);
+        }
+        ProcessTree.signal(pgid, "KILL");
+        int status = p.exitValue();
+        d.cancelTimers();
+        d.process = null;
+        ports.release(d.port);
+        d.port = 0;
+        pids.forget(d.name);
+        event(d.name, "Process exited with status " + status);
+        Dyno.Stop stop = d.stop;
+        if (stop != null) {
+            d.stop = null;
+            setState(d, stop.after);
+            if (d.retired) {
+                dynos.remove(d.name);
+                publish();
+            } else if (stop.relaunch) {
+                launch(d);
+            }
+            stop.done.complete(null);
+        } else {
+            crashed(d, status);
+        }
+    }
+
+    private void crashed(Dyno d, int status) {
+        Instant now = clock.instant();
+        if (d.upSince != null && Duration.between(d.upSince, now).compareTo(settings.stableAfter()) >= 0) {
+            d.crashes = 0;
+        }
+        d.upSince = null;
+        Duration delay = settings.backoff().delayFor(d.crashes);
+        d.crashes++;
+        setState(d, DynoState.CRASHED);
+        CompletableFuture<Void> waiter = awaitUp.remove(d.name);
+        if (waiter != null) {
+            waiter.complete(null);
+        }
+        if (closed || d.retired) {
+            return;
+        }
+        event(d.name, delay.isZero() ? "Restarting" : "Restarting in " + format(delay) + " (crash " + d.crashes + ")");
+        d.timer = exec.schedule(() -> {
+            if (!d.retired && !d.running() && d.state == DynoState.CRASHED) {
+                launch(d);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sampleMemory() {
+        for (Dyno d : dynos.values()) {
+            Process p = d.process;
+            if (p == null || d.stop != null) {
+                continue;
+            }
+            long quota = settings.memoryQuotaOverrideBytes() > 0 ? settings.memoryQuotaOverrideBytes()
+                    : d.size.memoryBytes();
+            long rss = ProcessTree.residentBytes(p.pid());
+            Instant now = clock.instant();
+            String usage = String.format(java.util.Locale.ROOT, "Process running mem=%dM(%.1f%%)",
+                    rss / (1024 * 1024), 100.0 * rss / quota);
+            if (rss > 2 * quota) {
+                event(d.name, usage);
+                event(d.name, "Error R15 (Memory quota vastly exceeded)");
+                event(d.name, "Stopping process with SIGKILL");
+                ProcessTree.signal(p.pid(), "KILL");
+            } else if (rss > quota && Duration.between(d.lastR14, now).compareTo(settings.r14Interval()) >= 0) {
+                d.lastR14 = now;
+                event(d.name, usage);
+                event(d.name, "Error R14 (Memory quota exceeded)");
+            }
+        }
+    }
+
+    private void setState(Dyno d, DynoState next) {
+        DynoState from = d.state;
+        d.updatedAt = clock.instant();
+        d.state = next;
+        publish();
+        if (from != next) {
+            event(d.name, "State changed from " + from.id() + " to " + next.id());
+            try {
+                listener.stateChanged(d.info(), from);
+            } catch (RuntimeException e) {
+                logger.warn("listener failed on state change of {}", d.name, e);
+            }
+        }
+    }
+
+    private void publish() {
+        snapshot = dynos.values().stream().map(Dyno::info).toList();
+    }
+
+    private void event(String dyno, String message) {
+        emit(new LogLine(clock.instant(), LogLine.DYNO, dyno, message));
+    }
+
+    private void emit(LogLine line) {
+        try {
+            listener.log(line);
+        } catch (RuntimeException e) {
+            logger.warn("listener failed on a log line", e);
+        }
+    }
+
+    /** Reads a dyno's merged stdout/stderr line by line; runs on its own thread. */
+    private void pump(String name, Process p) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                emit(new LogLine(clock.instant(), LogLine.APP, name, line));
+            }
+        } catch (IOException e) {
+            logger.debug("output of {} ended", name, e);
+        }
+    }
+
+    private <T> CompletableFuture<T> call(Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            exec.execute(() -> {
+                try {
+                    result.complete(task.call());
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the dyno manager is stopped"));
+        }
+        return result;
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    private static int compareNames(String a, String b) {
+        int da = a.lastIndexOf('.');
+        int db = b.lastIndexOf('.');
+        int c = a.substring(0, da).compareTo(b.substring(0, db));
+        return c != 0 ? c : Integer.compare(Integer.parseInt(a.substring(da + 1)), Integer.parseInt(b.substring(db + 1)));
+    }
+
+}
