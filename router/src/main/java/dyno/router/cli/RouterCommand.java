@@ -150,7 +150,8 @@ public final class RouterCommand implements Callable<Integer> {
         return new InetSocketAddress(h, p);
     }
 
-    static Duration parseDuration(String option, String value) {
+    /** Parses {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}; the error names {@code option}. */
+    public static Duration parseDuration(String option, String value) {
         Matcher m = DURATION.matcher(value == null ? "" : value.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(option + ": '" + value + "' (expected: a duration such as 500ms, 5s, 2m)");
