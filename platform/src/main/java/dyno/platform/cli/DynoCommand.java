@@ -1,0 +1,53 @@
+package dyno.platform.cli;
+
+import dyno.platform.client.ApiException;
+import dyno.platform.daemon.DaemonException;
+import dyno.router.cli.RouterCommand;
+import dyno.runtime.app.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code dyno} command: runs a Procfile as dynos behind a router, Heroku style.
+ *
+ * <pre>{@code
+ * dyno up --dir examples/hello
+ * dyno ps:scale web=3
+ * }</pre>
+ */
+@Command(name = "dyno", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Run, route and scale web processes on one machine, the Heroku way.",
+        subcommands = {UpCommand.class, PsCommand.class, ScaleCommand.class, TypeCommand.class, RestartCommand.class,
+                StopCommand.class, LogsCommand.class, DownCommand.class, RouterCommand.class,
+                CommandLine.HelpCommand.class})
+public final class DynoCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /** Runs the CLI and returns its exit status: 0 ok, 1 failure, 2 usage. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new DynoCommand());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String name = cmd.getCommandSpec().qualifiedName(" ");
+            if (e instanceof IllegalArgumentException || e instanceof ApiException || e instanceof DaemonException
+                    || e instanceof ConfigException || e instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println(name + ": " + e.getMessage());
+                return 1;
+            }
+            cmd.getErr().println(name + ": " + e);
+            e.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

@@ -1,0 +1,109 @@
+package dyno.platform.cli;
+
+import dyno.platform.daemon.Daemon;
+import dyno.platform.daemon.DaemonOptions;
+import dyno.router.RouterConfig;
+import dyno.runtime.manager.ManagerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code dyno up}: the router and the formation in the foreground until Ctrl-C, SIGTERM or {@code dyno down}. */
+@Command(name = "up", description = "Start the app's router and dynos in the foreground.")
+final class UpCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "App directory with a Procfile (default: .).")
+    Path dir = Path.of(".");
+
+    @Option(names = "--app", description = "App name (default: the directory's name).")
+    String app;
+
+    @Option(names = "--port", description = "Router port (default: $PORT, else 5006).")
+    Integer port;
+
+    @Option(names = "--host", description = "Router address (default: 127.0.0.1).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--formation", split = ",", paramLabel = "TYPE=N[:SIZE]",
+            description = "Formation to start with, e.g. web=2,worker=1.")
+    List<String> formation = List.of();
+
+    @Option(names = "--env", paramLabel = "FILE", description = "Environment file (default: DIR/.env).")
+    Path env;
+
+    @Option(names = "--idle-after", converter = DurationConverter.class,
+            description = "Sleep a lone 1X web dyno after this long without a request (default: 1h; eco 30m).")
+    Duration idleAfter;
+
+    @Option(names = "--boot-timeout", converter = DurationConverter.class, defaultValue = "60s",
+            description = "Time a web dyno has to bind $PORT (default: ${DEFAULT-VALUE}).")
+    Duration bootTimeout;
+
+    @Option(names = "--stop-timeout", converter = DurationConverter.class, defaultValue = "30s",
+            description = "Time between SIGTERM and SIGKILL (default: ${DEFAULT-VALUE}).")
+    Duration stopTimeout;
+
+    @Option(names = "--threads", description = "Router event-loop threads (default: cores).")
+    Integer threads;
+
+    @Option(names = "--health-path", description = "Path for active health checks (default: none).")
+    String healthPath;
+
+    @Option(names = "--memory-quota", hidden = true, description = "Override every size's memory quota, in MB (tests).")
+    long memoryQuotaMb;
+
+    @Option(names = "--no-color", description = "Plain log prefixes.")
+    boolean noColor;
+
+    @Override
+    public Integer call() throws Exception {
+        int routerPort = port != null ? port : envPort();
+        RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort);
+        if (threads != null) {
+            router.threads(threads);
+        }
+        if (healthPath != null) {
+            router.healthPath(healthPath);
+        }
+        ManagerSettings settings = ManagerSettings.defaults().withBootTimeout(bootTimeout).withStopTimeout(stopTimeout);
+        if (memoryQuotaMb > 0) {
+            settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
+        }
+        DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings);
+        ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
+        Daemon daemon = Daemon.start(options, console);
+        Signal.handle(new Signal("INT"), s -> daemon.requestStop());
+        Signal.handle(new Signal("TERM"), s -> daemon.requestStop());
+        var out = spec.commandLine().getOut();
+        out.println("Dyno: " + daemon.app().name() + " on http://" + host + ":" + daemon.routerPort()
+                + "  (control API 127.0.0.1:" + daemon.apiPort() + ", Ctrl-C or `dyno down` to stop)");
+        daemon.hints().forEach(h -> out.println("Hint: " + h));
+        out.flush();
+        daemon.awaitStop();
+        out.println("Stopping " + daemon.app().name() + "...");
+        out.flush();
+        daemon.close();
+        out.println("Stopped.");
+        out.flush();
+        return 0;
+    }
+
+    private static int envPort() {
+        String p = System.getenv("PORT");
+        if (p == null || p.isBlank()) {
+            return 5006;
+        }
+        try {
+            return Integer.parseInt(p.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PORT: \"" + p + "\" (expected: a port number)");
+        }
+    }
+}

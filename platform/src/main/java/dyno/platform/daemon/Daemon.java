@@ -1,0 +1,176 @@
+package dyno.platform.daemon;
+
+import dyno.platform.api.ControlApi;
+import dyno.platform.client.DaemonInfo;
+import dyno.router.Router;
+import dyno.router.RouterConfig;
+import dyno.runtime.app.App;
+import dyno.runtime.formation.Formation;
+import dyno.runtime.formation.ScaleChange;
+import dyno.runtime.log.LogBuffer;
+import dyno.runtime.log.LogLine;
+import dyno.runtime.manager.DynoManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running app: the router in front, the dyno manager behind it, the control API beside them.
+ * {@code dyno up} runs one in the foreground.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(Daemon.class);
+
+    private final App app;
+    private final DaemonLock lock;
+    private final LogBuffer logs = new LogBuffer();
+    private final LogPipe pipe;
+    private final Router router;
+    private final DynoManager manager;
+    private final ControlApi api;
+    private final ScheduledExecutorService idler;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<String> hints;
+    private volatile boolean closed;
+
+    private Daemon(DaemonOptions options, Consumer<LogLine> console) throws IOException {
+        this.app = App.load(options.dir(), options.appName(), options.envFile());
+        this.lock = DaemonLock.tryAcquire(app.stateDir()).orElseThrow(() -> new DaemonException(
+                "app \"" + app.name() + "\" is already running in " + app.dir()
+                        + DaemonInfo.readLive(app.dir()).map(d -> " (pid " + d.pid() + ", router on port " + d.routerPort() + ")").orElse("")
+                        + "\nHint: stop it first with: dyno down --dir " + app.dir()));
+        Formation start;
+        AtomicReference<DynoManager> managerRef = new AtomicReference<>();
+        try {
+            Files.deleteIfExists(DaemonInfo.file(app.dir())); // stale: its daemon no longer holds the lock
+            this.pipe = new LogPipe(logs, app.stateDir().resolve("log"), console);
+            RouterConfig routerConfig = options.router().toBuilder()
+                    .accessLog(line -> pipe.offer(new LogLine(Instant.now(), LogLine.DYNO, "router", line)))
+                    .build();
+            RouterBridge bridge;
+            // the bridge needs the registry, the router needs the bridge as its listener
+            AtomicReference<RouterBridge> bridgeRef = new AtomicReference<>();
+            this.router = Router.start(routerConfig, new dyno.router.RouterListener() {
+                @Override
+                public void wakeRequested() {
+                    RouterBridge b = bridgeRef.get();
+                    if (b != null) {
+                        b.wakeRequested();
+                    }
+                }
+            });
+            bridge = new RouterBridge(router.registry(), options.manager().stopTimeout(), pipe::offer, managerRef::get);
+            bridgeRef.set(bridge);
+            this.manager = new DynoManager(app, options.manager(), bridge);
+            managerRef.set(manager);
+            Formation initial = manager.initialFormation();
+            start = options.formation().isEmpty() ? initial
+                    : ScaleChange.applyAll(initial, ScaleChange.parseAll(options.formation()));
+            this.hints = hintsFor(start, options.formation().isEmpty() && !manager.hasSavedFormation());
+            manager.start(start);
+            String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+            this.api = new ControlApi(app, manager, logs, token, this::requestStop);
+            new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        IdleWatcher watcher = new IdleWatcher(options.idleAfter() != null ? options.idleAfter()
+                : start.entry("web").map(w -> w.size() == dyno.runtime.formation.DynoSize.ECO
+                        ? Duration.ofMinutes(30) : Duration.ofHours(1)).orElse(Duration.ofHours(1)));
+        this.idler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dyno-idler");
+            t.setDaemon(true);
+            return t;
+        });
+        idler.scheduleWithFixedDelay(() -> watcher.dueAt(System.currentTimeMillis(), router.lastRequestAtMillis(),
+                        manager.formation(), manager.dynos()).ifPresent(manager::idle),
+                250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the app of {@code options}; fails when it is already running or its files are invalid. */
+    public static Daemon start(DaemonOptions options, Consumer<LogLine> console) {
+        try {
+            return new Daemon(options, console);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> hintsFor(Formation f, boolean firstStart) {
+        if (!firstStart) {
+            return List.of();
+        }
+        return f.entries().stream().filter(e -> e.quantity() == 0)
+                .map(e -> e.type() + " is scaled to 0; start it with: dyno ps:scale " + e.type() + "=1").toList();
+    }
+
+    /** Hints for the user about the starting formation. */
+    public List<String> hints() {
+        return hints;
+    }
+
+    public App app() {
+        return app;
+    }
+
+    public int routerPort() {
+        return router.port();
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public DynoManager manager() {
+        return manager;
+    }
+
+    /** Asks the foreground {@link #awaitStop()} to return. */
+    public void requestStop() {
+        stopped.countDown();
+    }
+
+    /** Blocks until {@link #requestStop()} is called (Ctrl-C, SIGTERM, {@code dyno down}). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Drains and stops every dyno, saves state, stops the router and the API. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        idler.shutdownNow();
+        manager.close();
+        api.close();
+        router.close();
+        try {
+            Files.deleteIfExists(DaemonInfo.file(app.dir()));
+        } catch (IOException e) {
+            logger.warn("cannot remove daemon.json", e);
+        }
+        pipe.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            logger.warn("cannot release the lock", e);
+        }
+        stopped.countDown();
+    }
+}
