@@ -1,0 +1,379 @@
+package dyno.runtime.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dyno.runtime.app.App;
+import dyno.runtime.fixtures.BindPort;
+import dyno.runtime.fixtures.Fixtures;
+import dyno.runtime.fixtures.Hog;
+import dyno.runtime.fixtures.Procs;
+import dyno.runtime.formation.DynoSize;
+import dyno.runtime.formation.Formation;
+import dyno.runtime.formation.FormationEntry;
+import dyno.runtime.process.Backoff;
+import dyno.runtime.process.PidRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class DynoManagerTest {
+    private static final ManagerSettings FAST = ManagerSettings.defaults()
+            .withBootTimeout(Duration.ofSeconds(2))
+            .withStopTimeout(Duration.ofSeconds(1))
+            .withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+
+    private final Recorder recorder = new Recorder();
+    private final ShiftedClock clock = new ShiftedClock();
+    private final List<DynoManager> managers = new ArrayList<>();
+
+    @AfterEach
+    void closeManagers() {
+        managers.forEach(DynoManager::close);
+    }
+
+    private DynoManager manager(String procfile, ManagerSettings settings) throws IOException {
+        Files.writeString(dir.resolve("Procfile"), procfile);
+        DynoManager m = new DynoManager(App.load(dir, null, null), settings, recorder, clock);
+        managers.add(m);
+        return m;
+    }
+
+    private static Formation formation(FormationEntry... entries) {
+        return Formation.of(List.of(entries));
+    }
+
+    private static FormationEntry entry(String type, int quantity) {
+        return new FormationEntry(type, quantity, DynoSize.STANDARD_1X);
+    }
+
+    private static Optional<DynoInfo> dyno(DynoManager m, String name) {
+        return m.dynos().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    private static DynoInfo awaitState(DynoManager m, String name, DynoState state) {
+        await().atMost(WAIT).until(() -> dyno(m, name).map(d -> d.state() == state).orElse(false));
+        return dyno(m, name).orElseThrow();
+    }
+
+    @Test
+    @Timeout(30)
+    void crashedDynoRestartsWithGrowingCoolOffThatResetsAfterStayingUp() throws Exception {
+        DynoManager m = manager("worker: echo boom; sleep 0.3; exit 3\n", FAST);
+        m.start(formation(entry("worker", 1)));
+
+        await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 200ms (crash 3)"));
+        assertThat(recorder.events("worker.1")).containsSubsequence(
+                "Starting process with command `echo boom; sleep 0.3; exit 3`",
+                "State changed from starting to up",
+                "Process exited with status 3",
+                "State changed from up to crashed",
+                "Restarting",
+                "Starting process with command `echo boom; sleep 0.3; exit 3`",
+                "Process exited with status 3",
+                "Restarting in 100ms (crash 2)",
+                "Process exited with status 3",
+                "Restarting in 200ms (crash 3)");
+        assertThat(recorder.output("worker.1")).startsWith("boom", "boom", "boom");
+
+        // the 4th run is up; let it "stay up" 11 minutes: its crash starts the count afresh
+        await().atMost(WAIT).until(() -> recorder.count("worker.1", "State changed from starting to up") == 4);
+        clock.advance(Duration.ofMinutes(11));
+        await().atMost(WAIT).until(() -> recorder.count("worker.1", "Process exited with status 3") == 4);
+        await().atMost(WAIT).until(() -> recorder.count("worker.1", "Restarting") == 2);
+        assertThat(recorder.events("worker.1")).doesNotContain("Restarting in 400ms (crash 4)");
+    }
+
+    @Test
+    @Timeout(30)
+    void dynoIgnoringSigtermIsKilledAfterTheStopTimeoutWithR12() throws Exception {
+        DynoManager m = manager("worker: trap '' TERM; sleep 1000; echo never\n", FAST);
+        m.start(formation(entry("worker", 1)));
+        long pid = awaitState(m, "worker.1", DynoState.UP).pid();
+        await().atMost(WAIT).until(() -> Procs.liveGroup(pid).size() >= 2);
+        Set<Long> group = Procs.liveGroup(pid);
+
+        long before = System.nanoTime();
+        m.scale(List.of("worker=0")).join();
+        await().atMost(WAIT).until(() -> m.dynos().isEmpty());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(recorder.events("worker.1")).containsSubsequence(
+                "Stopping all processes with SIGTERM",
+                "Error R12 (Exit timeout) -> At least one process failed to exit within 1 seconds of SIGTERM",
+                "Stopping remaining processes with SIGKILL",
+                "Process exited with status 137",
+                "State changed from up to down");
+        assertThat(group).noneMatch(Procs::alive);
+    }
+
+    @Test
+    @Timeout(30)
+    void webDynoThatNeverBindsGetsR10AndCountsAsACrash() throws Exception {
+        DynoManager m = manager("web: sleep 1000\n", FAST.withBootTimeout(Duration.ofSeconds(1)));
+        m.start(formation(entry("web", 1)));
+        long pid = awaitState(m, "web.1", DynoState.STARTING).pid();
+
+        await().atMost(WAIT).until(() -> recorder.events("web.1").contains("Restarting"));
+        assertThat(recorder.events("web.1")).containsSubsequence(
+                "Starting process with command `sleep 1000`",
+                "Error R10 (Boot timeout) -> Web process failed to bind to $PORT within 1 seconds of launch",
+                "Stopping process with SIGKILL",
+                "Process exited with status 137",
+                "State changed from starting to crashed",
+                "Restarting");
+        assertThat(recorder.transitions).doesNotContain("web.1 starting->up");
+        assertThat(Procs.alive(pid)).isFalse();
+    }
+
+    @Test
+    @Timeout(30)
+    void stoppingEndsTheWholeProcessTreeGracefully() throws Exception {
+        DynoManager m = manager("worker: sleep 1000 & sleep 1000\n", FAST.withStopTimeout(Duration.ofSeconds(5)));
+        m.start(formation(entry("worker", 1)));
+        long pid = awaitState(m, "worker.1", DynoState.UP).pid();
+        await().atMost(WAIT).until(() -> Procs.liveGroup(pid).size() >= 2);
+        Set<Long> group = Procs.liveGroup(pid);
+        assertThat(dir.resolve(".dyno/pids/worker.1.pid")).exists();
+
+        long before = System.nanoTime();
+        m.close();
+
+        assertThat(group).noneMatch(Procs::alive);
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(4));
+        assertThat(recorder.all()).noneMatch(l -> l.contains("R12"));
+        assertThat(recorder.events("worker.1")).containsSubsequence(
+                "Stopping all processes with SIGTERM", "Process exited with status 143", "State changed from up to down");
+        assertThat(dir.resolve(".dyno/pids/worker.1.pid")).doesNotExist();
+        assertThat(m.dynos()).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void webDynoIsUpOnceItBindsPortAndSeesPortDynoPsAndEnv() throws Exception {
+        Files.writeString(dir.resolve(".env"), "export GREETING='hi there'\n");
+        DynoManager m = manager("web: " + Fixtures.java(BindPort.class, "300") + "\n", FAST.withBootTimeout(Duration.ofSeconds(10)));
+        m.start(formation(entry("web", 1)));
+        assertThat(dyno(m, "web.1")).hasValueSatisfying(d -> assertThat(d.state()).isEqualTo(DynoState.STARTING));
+
+        DynoInfo web = awaitState(m, "web.1", DynoState.UP);
+
+        assertThat(recorder.transitions).startsWith("web.1 down->starting", "web.1 starting->up");
+        assertThat(web.port()).isPositive();
+        assertThat(web.pid()).isPositive();
+        assertThat(web.command()).contains(BindPort.class.getName());
+        assertThat(recorder.output("web.1")).contains(
+                "env PORT=" + web.port() + " DYNO=web.1 PS=web.1 GREETING=hi there", "listening on " + web.port());
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), web.port());
+             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream()))) {
+            assertThat(in.readLine()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void scalesUpAndDownStoppingHighestNumbersFirst() throws Exception {
+        DynoManager m = manager("worker: sleep 1000\nclock: sleep 1000\n", FAST);
+        m.start(formation(entry("worker", 3), entry("clock", 0)));
+        await().atMost(WAIT).until(() -> m.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 3);
+
+        assertThat(m.scale(List.of("worker=1")).join().toString()).isEqualTo("worker=1:Standard-1X clock=0:Standard-1X");
+        await().atMost(WAIT).until(() -> m.dynos().size() == 1);
+
+        List<String> all = recorder.all();
+        int stop3 = all.indexOf("worker.3: Stopping all processes with SIGTERM");
+        int stop2 = all.indexOf("worker.2: Stopping all processes with SIGTERM");
+        assertThat(stop3).isNotNegative().isLessThan(stop2);
+        assertThat(recorder.events("worker.1")).doesNotContain("Stopping all processes with SIGTERM");
+        assertThat(m.dynos()).extracting(DynoInfo::name).containsExactly("worker.1");
+
+        m.scale(List.of("worker+2", "clock=1:2x")).join();
+        await().atMost(WAIT).until(() -> m.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 4);
+        assertThat(m.dynos()).extracting(DynoInfo::name).containsExactly("clock.1", "worker.1", "worker.2", "worker.3");
+        assertThat(dyno(m, "clock.1").orElseThrow().size()).isEqualTo(DynoSize.STANDARD_2X);
+
+        String saved = Files.readString(dir.resolve(".dyno/formation.json"));
+        for (String bad : List.of("worker=abc", "worker=-1", "web=1", "worker=2:huge", "worker=100")) {
+            assertThatThrownBy(() -> m.scale(List.of("worker=1", bad)).join()).as(bad)
+                    .isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(IllegalArgumentException.class)
+                    .cause().hasMessageStartingWith(bad + ": ");
+        }
+        assertThat(m.formation().toString()).isEqualTo("worker=3:Standard-1X clock=1:Standard-2X");
+        assertThat(Files.readString(dir.resolve(".dyno/formation.json"))).isEqualTo(saved);
+        assertThat(m.dynos()).hasSize(4);
+    }
+
+    @Test
+    @Timeout(40)
+    void dynoOverItsQuotaGetsR14AndOverTwiceGetsR15AndARestart() throws Exception {
+        long quota = 200L * 1024 * 1024;
+        // JVM baseline ~40-60 MB: small holds ~290 MB (over 200, under 400), big ~650 MB (over 400)
+        DynoManager m = manager("small: " + Fixtures.java(Hog.class, "240") + "\n"
+                + "big: " + Fixtures.java(Hog.class, "600") + "\n",
+                FAST.withMemory(Duration.ofMillis(300), quota));
+        m.start(formation(entry("small", 1), entry("big", 1)));
+
+        await().atMost(Duration.ofSeconds(25)).until(() ->
+                recorder.events("small.1").contains("Error R14 (Memory quota exceeded)")
+                        && recorder.count("big.1", "Starting process with command `" + Fixtures.java(Hog.class, "600") + "`") >= 2);
+
+        assertThat(recorder.events("big.1")).containsSubsequence(
+                "Error R15 (Memory quota vastly exceeded)",
+                "Stopping process with SIGKILL",
+                "Process exited with status 137",
+                "State changed from up to crashed",
+                "Restarting");
+        assertThat(recorder.events("small.1")).anyMatch(l -> l.matches("Process running mem=\\d+M\\(\\d+\\.\\d%\\)"));
+        assertThat(recorder.events("small.1")).noneMatch(l -> l.contains("R15") || l.startsWith("Process exited"));
+        assertThat(recorder.count("small.1", "Error R14 (Memory quota exceeded)")).isEqualTo(1); // at most every 20 s
+    }
+
+    @Test
+    @Timeout(30)
+    void formationSurvivesARestartOfTheManagerAndAppJsonSeedsTheFirstStart() throws Exception {
+        Files.writeString(dir.resolve("app.json"), "{\"formation\":{\"worker\":{\"quantity\":2}}}");
+        DynoManager first = manager("worker: sleep 1000\nclock: sleep 1000\n", FAST);
+        assertThat(first.hasSavedFormation()).isFalse();
+        assertThat(first.initialFormation().toString()).isEqualTo("worker=2:Standard-1X clock=0:Standard-1X");
+        first.start(first.initialFormation());
+        assertThat(first.dynos()).extracting(DynoInfo::name).containsExactly("worker.1", "worker.2");
+
+        first.scale(List.of("worker-1", "clock=1:2x")).join();
+        first.close();
+
+        DynoManager second = new DynoManager(App.load(dir, null, null), FAST, recorder, clock);
+        managers.add(second);
+        assertThat(second.hasSavedFormation()).isTrue();
+        assertThat(second.initialFormation().toString()).isEqualTo("worker=1:Standard-1X clock=1:Standard-2X");
+        second.start(second.initialFormation());
+        await().atMost(WAIT).until(() -> second.dynos().size() == 2);
+        assertThat(second.dynos()).extracting(DynoInfo::name).containsExactly("clock.1", "worker.1");
+        try (Stream<Path> files = Files.walk(dir.resolve(".dyno"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void nextStartEndsLeftoversOfAKilledManager() throws Exception {
+        // what a killed manager leaves: a dyno's process group recorded in .dyno/pids
+        Process leftover = Procs.startInOwnGroup("sleep 1000 & sleep 1000 & wait");
+        try {
+            await().atMost(WAIT).until(() -> Procs.liveGroup(leftover.pid()).size() >= 3);
+            Set<Long> group = Procs.liveGroup(leftover.pid());
+            new PidRegistry(dir.resolve(".dyno/pids")).record("worker.1", leftover.pid());
+
+            DynoManager m = manager("worker: sleep 1000\n", FAST);
+            m.start(formation(entry("worker", 1)));
+
+            assertThat(recorder.events("worker.1")).startsWith("Ended leftover process of a previous run");
+            assertThat(leftover.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            await().atMost(WAIT).until(() -> group.stream().noneMatch(Procs::alive));
+            long pid = awaitState(m, "worker.1", DynoState.UP).pid();
+            assertThat(pid).isNotEqualTo(leftover.pid());
+            assertThat(Files.readString(dir.resolve(".dyno/pids/worker.1.pid"))).startsWith(pid + " ");
+        } finally {
+            leftover.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void idlesAndWakesAndRestartsADyno() throws Exception {
+        DynoManager m = manager("worker: sleep 1000\n", FAST);
+        m.start(formation(entry("worker", 1)));
+        long first = awaitState(m, "worker.1", DynoState.UP).pid();
+
+        m.idle("worker.1").join();
+        assertThat(dyno(m, "worker.1").orElseThrow()).satisfies(d -> {
+            assertThat(d.state()).isEqualTo(DynoState.IDLE);
+            assertThat(d.pid()).isZero();
+            assertThat(d.port()).isZero();
+        });
+        assertThat(Procs.alive(first)).isFalse();
+        assertThat(recorder.events("worker.1")).containsSubsequence("Idling", "State changed from up to idle");
+
+        m.wake("worker.1").join();
+        long second = awaitState(m, "worker.1", DynoState.UP).pid();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(recorder.events("worker.1")).containsSubsequence("Unidling", "State changed from idle to starting");
+
+        m.restart("worker").join();
+        long third = dyno(m, "worker.1").orElseThrow().pid();
+        assertThat(third).isNotEqualTo(second).isPositive();
+        assertThat(Procs.alive(second)).isFalse();
+        assertThatThrownBy(() -> m.restart("web").join()).hasCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @Timeout(30)
+    void wakeWhileIdlingStartsTheDynoAgain() throws Exception {
+        DynoManager m = manager("worker: sleep 1000\n", FAST);
+        m.start(formation(entry("worker", 1)));
+        awaitState(m, "worker.1", DynoState.UP);
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        recorder.beforeStop = d -> drained;
+
+        CompletableFuture<Void> idled = m.idle("worker.1");
+        await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Idling"));
+        m.wake("worker.1").join(); // a request arrives while the dyno is still draining
+        recorder.beforeStop = d -> CompletableFuture.completedFuture(null);
+        drained.complete(null);
+        idled.join();
+
+        DynoInfo d = awaitState(m, "worker.1", DynoState.UP);
+        assertThat(d.pid()).isPositive();
+        assertThat(recorder.events("worker.1")).containsSubsequence("Idling", "Unidling", "State changed from idle to starting");
+    }
+
+    /** The system clock plus an offset the test can advance. */
+    private static final class ShiftedClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void advance(Duration d) {
+            offset = offset.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+    }
+}
