@@ -183,6 +183,10 @@ public final class DynoManager implements AutoCloseable {
             if (d.state == DynoState.IDLE && !d.running()) {
                 event(name, "Unidling");
                 launch(d);
+            } else if (d.stop != null && d.stop.after == DynoState.IDLE && !d.stop.relaunch) {
+                // still being put to sleep: start it again as soon as the old process is gone
+                event(name, "Unidling");
+                d.stop.relaunch = true;
             }
             return null;
         });

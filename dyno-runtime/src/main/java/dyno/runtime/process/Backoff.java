@@ -21,8 +21,16 @@ public record Backoff(Duration base, Duration cap) {
         if (attempt <= 0) {
             return Duration.ZERO;
         }
-        int shift = Math.min(attempt - 1, 30);
-        long millis = base.toMillis() << shift;
-        return millis < 0 || millis > cap.toMillis() ? cap : Duration.ofMillis(millis);
+        long baseMillis = base.toMillis();
+        long capMillis = cap.toMillis();
+        int shift = attempt - 1;
+        // base << shift would overflow (and wrap to 0 or a negative) once it needs more than 62 bits
+        if (baseMillis == 0) {
+            return Duration.ZERO;
+        }
+        if (shift >= Long.numberOfLeadingZeros(baseMillis) - 1 || (baseMillis << shift) > capMillis) {
+            return cap;
+        }
+        return Duration.ofMillis(baseMillis << shift);
     }
 }

@@ -61,8 +61,12 @@ public final class PidRegistry {
                     long pgid = Long.parseLong(parts[0]);
                     long start = Long.parseLong(parts[1]);
                     OptionalLong now = ProcessTree.startTime(pgid);
-                    boolean same = now.isPresent() && (start < 0 || now.getAsLong() == start);
-                    if (same || !ProcessTree.members(pgid).isEmpty()) {
+                    // A pid is not reused while a process group still carries it, so a live pid with
+                    // another start time means the dyno's group is gone and the pid is a stranger's.
+                    boolean leftover = now.isPresent()
+                            ? start < 0 || now.getAsLong() == start
+                            : !ProcessTree.members(pgid).isEmpty();
+                    if (leftover) {
                         ProcessTree.signal(pgid, "KILL");
                         killed.add(name);
                     }

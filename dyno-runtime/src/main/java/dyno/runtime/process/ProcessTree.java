@@ -20,25 +20,33 @@ public final class ProcessTree {
     private static final Logger logger = LoggerFactory.getLogger(ProcessTree.class);
     private static final Path PROC = Path.of("/proc");
     private static final long PAGE_SIZE = 4096;
+    // indexes into the fields of /proc/PID/stat after the command name (field 3 is index 0)
+    private static final int STATE = 0;
+    private static final int PGRP = 5 - 3;
+    private static final int STARTTIME = 22 - 3;
 
     private ProcessTree() {
     }
 
-    /** Every live pid in process group {@code pgid}, plus descendants of {@code pgid}. */
+    /**
+     * Every live pid in process group {@code pgid}, plus descendants of {@code pgid}. Zombies are
+     * left out: they cannot be signalled, hold no memory, and under a PID 1 that does not reap
+     * orphans (many containers) they would never go away.
+     */
     public static Set<Long> members(long pgid) {
         Set<Long> pids = new LinkedHashSet<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path dir : dirs) {
                 long pid = Long.parseLong(dir.getFileName().toString());
                 String[] stat = stat(pid);
-                if (stat != null && Long.parseLong(stat[4 - 2]) == pgid) {
+                if (stat != null && !dead(stat) && Long.parseLong(stat[PGRP]) == pgid) {
                     pids.add(pid);
                 }
             }
         } catch (IOException e) {
             logger.debug("cannot list /proc", e);
         }
-        ProcessHandle.of(pgid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        ProcessHandle.of(pgid).ifPresent(h -> h.descendants().filter(d -> alive(d.pid())).forEach(d -> pids.add(d.pid())));
         return pids;
     }
 
@@ -84,13 +92,17 @@ public final class ProcessTree {
     /** The kernel start time of {@code pid} (clock ticks since boot), to tell a reused pid apart. */
     public static OptionalLong startTime(long pid) {
         String[] stat = stat(pid);
-        return stat == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(stat[21 - 2]));
+        return stat == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(stat[STARTTIME]));
     }
 
     /** Whether {@code pid} is alive and not a zombie. */
     public static boolean alive(long pid) {
         String[] stat = stat(pid);
-        return stat != null && !"Z".equals(stat[0]);
+        return stat != null && !dead(stat);
+    }
+
+    private static boolean dead(String[] stat) {
+        return "Z".equals(stat[STATE]) || "X".equals(stat[STATE]) || "x".equals(stat[STATE]);
     }
 
     /** Fields of /proc/PID/stat after the command name: index 0 is the state (field 3). */
