@@ -1,0 +1,206 @@
+package dyno.platform.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dyno.platform.bench.BenchReport;
+import dyno.platform.bench.BenchStep;
+import dyno.platform.bench.HtmlReport;
+import dyno.platform.bench.LoadGenerator;
+import dyno.platform.bench.LoadPlan;
+import dyno.platform.bench.LoadResult;
+import dyno.platform.client.ApiClient;
+import dyno.platform.client.DaemonInfo;
+import dyno.platform.daemon.Daemon;
+import dyno.platform.daemon.DaemonOptions;
+import dyno.router.RouterConfig;
+import dyno.runtime.manager.ManagerSettings;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dyno bench}: sweep the number of web dynos under load and report throughput and latency. */
+@Command(name = "bench", description = "Load-test horizontal scaling: scale web to each step, drive load, report.")
+final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", description = "App directory (default: .). Started for the run if not running.")
+    Path dir = Path.of(".");
+    @Option(names = "--path", description = "Request path (default: ${DEFAULT-VALUE}).", defaultValue = "/work?ms=20")
+    String path;
+    @Option(names = "--scale", description = "Steps, e.g. web=1,2,4,8 (default: ${DEFAULT-VALUE}).", defaultValue = "web=1,2,4,8")
+    String scale;
+    @Option(names = "--duration", converter = DurationConverter.class, defaultValue = "20s",
+            description = "Measured time per step (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+    @Option(names = "--warmup", converter = DurationConverter.class, defaultValue = "5s",
+            description = "Unmeasured load before each step (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+    @Option(names = "--concurrency", defaultValue = "64", description = "Closed loop: connections sending back to back "
+            + "(default: ${DEFAULT-VALUE}); with --rate, the most requests in flight.")
+    int concurrency;
+    @Option(names = "--rate", description = "Open loop: requests per second, latency from the intended send time.")
+    double rate;
+    @Option(names = "--out", description = "HTML report (default: ${DEFAULT-VALUE}).", defaultValue = "bench.html")
+    Path out;
+    @Option(names = "--json", description = "Print the results as JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Integer> steps = parseSteps(scale);
+        if (duration.compareTo(Duration.ofMinutes(10)) > 0 || warmup.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("--duration/--warmup: at most 10m per step");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Daemon started = null;
+        if (DaemonInfo.readLive(dir.toAbsolutePath().normalize()).isEmpty()) {
+            stderr.println("Starting the app in " + dir.toAbsolutePath().normalize() + " for the run...");
+            stderr.flush();
+            started = Daemon.start(new DaemonOptions(dir, null, null, List.of(), Duration.ofDays(1),
+                    RouterConfig.builder().port(0).build(), ManagerSettings.defaults()), line -> { });
+        }
+        try {
+            ApiClient api = ApiClient.forDir(dir);
+            int originalWeb = webQuantity(api);
+            URI target = URI.create("http://127.0.0.1:" + api.daemon().routerPort() + path);
+            String mode = rate > 0 ? String.format(Locale.ROOT, "open loop at %.0f req/s (at most %d in flight)", rate, concurrency)
+                    : "closed loop, " + concurrency + " connections";
+            List<BenchStep> results = new ArrayList<>();
+            LoadGenerator load = new LoadGenerator();
+            try {
+                for (int i = 0; i < steps.size(); i++) {
+                    int n = steps.get(i);
+                    String label = String.format(Locale.ROOT, "step %d/%d web=%d", i + 1, steps.size(), n);
+                    progress(stderr, label + ": scaling...");
+                    scaleWeb(api, n);
+                    if (!warmup.isZero()) {
+                        progress(stderr, label + ": warming up...");
+                        load.run(new LoadPlan(target, warmup, concurrency, rate));
+                    }
+                    LoadResult r = runWithProgress(load, new LoadPlan(target, duration, concurrency, rate), label, stderr);
+                    results.add(BenchStep.of(n, r));
+                }
+            } finally {
+                scaleWeb(api, originalWeb);
+            }
+            if (TTY) {
+                stderr.print("\r\033[K");
+                stderr.flush();
+            }
+            BenchReport report = new BenchReport(api.daemon().app(), path, mode, duration.toMillis() / 1000.0, results);
+            if (json) {
+                stdout.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.json()));
+            } else {
+                stdout.print(report.table());
+            }
+            Files.writeString(out, HtmlReport.render(report), StandardCharsets.UTF_8);
+            stderr.println("Report: " + out.toAbsolutePath());
+            stdout.flush();
+            stderr.flush();
+            return 0;
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+    }
+
+    static List<Integer> parseSteps(String scale) {
+        String s = scale.strip();
+        if (!s.startsWith("web=")) {
+            throw new IllegalArgumentException("--scale: \"" + scale + "\" (expected: web=N[,N...], e.g. web=1,2,4,8)");
+        }
+        List<Integer> steps = new ArrayList<>();
+        for (String part : s.substring(4).split(",")) {
+            try {
+                int n = Integer.parseInt(part.strip());
+                if (n < 1 || n > 100) {
+                    throw new NumberFormatException();
+                }
+                steps.add(n);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--scale: \"" + part + "\" (expected: a number of web dynos 1..100)");
+            }
+        }
+        return steps;
+    }
+
+    private LoadResult runWithProgress(LoadGenerator load, LoadPlan plan, String label, PrintWriter err) throws Exception {
+        long start = System.nanoTime();
+        Thread ticker = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                double s = (System.nanoTime() - start) / 1e9;
+                progress(err, String.format(Locale.ROOT, "%s: %4.1fs/%ds  %8.1f req/s  errors %d", label, s,
+                        plan.duration().toSeconds(), load.completed() / Math.max(s, 0.001), load.errors()));
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-progress");
+        ticker.setDaemon(true);
+        ticker.start();
+        try {
+            return load.run(plan);
+        } finally {
+            ticker.interrupt();
+        }
+    }
+
+    private static final boolean TTY = System.console() != null;
+    private static long lastPlain;
+
+    /** One live line on a terminal; elsewhere a plain line at most every 2 s. */
+    private static synchronized void progress(PrintWriter err, String line) {
+        if (TTY) {
+            err.print("\r\033[K" + line);
+        } else if (System.nanoTime() - lastPlain > 2_000_000_000L || !line.contains("req/s")) {
+            lastPlain = System.nanoTime();
+            err.println(line);
+        }
+        err.flush();
+    }
+
+    private static int webQuantity(ApiClient api) {
+        for (JsonNode f : api.get(api.appPath("/formation"))) {
+            if (f.path("type").asText().equals("web")) {
+                return f.path("quantity").asInt();
+            }
+        }
+        throw new IllegalArgumentException("the app has no web process type to benchmark");
+    }
+
+    private static void scaleWeb(ApiClient api, int n) throws InterruptedException {
+        api.patch(api.appPath("/formation"), Map.of("updates", List.of(Map.of("type", "web", "quantity", n))));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            int up = 0;
+            int web = 0;
+            for (JsonNode d : api.get(api.appPath("/dynos"))) {
+                if (d.path("type").asText().equals("web")) {
+                    web++;
+                    up += d.path("state").asText().equals("up") ? 1 : 0;
+                }
+            }
+            if (web == n && up == n) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("web dynos not all up within 120 s at web=" + n);
+    }
+}

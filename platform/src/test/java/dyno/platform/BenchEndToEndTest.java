@@ -1,0 +1,70 @@
+package dyno.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A short {@code dyno bench} sweep on examples/hello, and its report opened in headless Chromium. */
+class BenchEndToEndTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(180)
+    void shortSweepReportsEveryStepAndRendersInChromium() throws Exception {
+        TestApps.helloApp(dir);
+        Path html = dir.resolve("bench.html");
+        CliTest.Result r = CliTest.dyno("bench", "--dir", dir.toString(), "--scale", "web=1,2", "--duration", "3s",
+                "--warmup", "1s", "--concurrency", "8", "--path", "/work?ms=20", "--out", html.toString(), "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        JsonNode steps = json.path("steps");
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(0).path("dynos").asInt()).isEqualTo(1);
+        assertThat(steps.get(1).path("dynos").asInt()).isEqualTo(2);
+        for (JsonNode s : steps) {
+            assertThat(s.path("errors").asLong()).isZero();
+            assertThat(s.path("requests").asLong()).isPositive();
+            // one single-threaded dyno doing 20 ms of work serves at most ~50 requests/s
+            assertThat(s.path("requests_per_second").asDouble()).isLessThan(55.0 * s.path("dynos").asInt());
+            assertThat(s.path("p50_ms").asDouble()).isGreaterThanOrEqualTo(20);
+        }
+        assertThat(steps.get(1).path("requests_per_second").asDouble())
+                .isGreaterThan(1.5 * steps.get(0).path("requests_per_second").asDouble());
+        assertThat(r.err()).contains("step 1/2 web=1").contains("req/s");
+        assertThat(html).exists();
+
+        Path chromium = Path.of("/usr/bin/chromium");
+        assumeTrue(Files.isExecutable(chromium), "Debian's chromium is not installed (.ci/run installs it)");
+        Path shot = Path.of("target", "bench-report.png").toAbsolutePath();
+        Files.createDirectories(shot.getParent());
+        Files.deleteIfExists(shot);
+        String dom = chromium(chromium, "--screenshot=" + shot, "--window-size=1280,1000", html.toUri().toString());
+        assertThat(shot).exists();
+        assertThat(Files.size(shot)).isGreaterThan(10_000);
+        dom = chromium(chromium, "--dump-dom", html.toUri().toString());
+        assertThat(dom).contains("<svg id=\"throughput\"").contains("<svg id=\"latency\"");
+        // 2 steps x (measured, linear) + 2 steps x (p50, p95, p99)
+        assertThat(dom.split("class=\"point\"", -1).length - 1).isEqualTo(10);
+    }
+
+    private String chromium(Path chromium, String... args) throws Exception {
+        Path profile = Files.createTempDirectory(dir, "chromium");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(chromium.toString(), "--headless",
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+}
