@@ -92,7 +92,7 @@ class DaemonRoutingTest {
             HttpResponse<String> res = get(daemon.routerPort(), "/");
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.body()).contains("web.1");
-            assertThat(lines).anyMatch(l -> l.message().equals("Idling"));
+            assertThat(lines).filteredOn(l -> l.message().equals("Idling")).hasSize(1);
             assertThat(lines).anyMatch(l -> l.message().equals("Unidling"));
         }
     }

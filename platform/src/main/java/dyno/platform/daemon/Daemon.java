@@ -45,6 +45,9 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<String> hints;
     private volatile boolean closed;
+    private IdleWatcher watcher;
+    /** The idling in progress (drain, SIGTERM), so that it is asked for once; idler thread only. */
+    private java.util.concurrent.CompletableFuture<Void> idling = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private Daemon(DaemonOptions options, Consumer<LogLine> console) throws IOException {
         this.app = App.load(options.dir(), options.appName(), options.envFile());
@@ -96,9 +99,8 @@ public final class Daemon implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        idler.scheduleWithFixedDelay(() -> watcher.dueAt(System.currentTimeMillis(), router.lastRequestAtMillis(),
-                        manager.formation(), manager.dynos()).ifPresent(manager::idle),
-                250, 250, TimeUnit.MILLISECONDS);
+        idler.scheduleWithFixedDelay(this::idleIfDue, 250, 250, TimeUnit.MILLISECONDS);
+        this.watcher = watcher;
     }
 
     /** Starts the app of {@code options}; fails when it is already running or its files are invalid. */
@@ -108,6 +110,14 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void idleIfDue() {
+        if (!idling.isDone()) {
+            return;
+        }
+        watcher.dueAt(System.currentTimeMillis(), router.lastRequestAtMillis(), manager.formation(), manager.dynos())
+                .ifPresent(name -> idling = manager.idle(name));
     }
 
     private static List<String> hintsFor(Formation f, boolean firstStart) {
