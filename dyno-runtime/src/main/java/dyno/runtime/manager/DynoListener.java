@@ -5,8 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Hears what the manager does. Called on the manager's thread: return quickly. All methods have
- * no-op defaults.
+ * Hears what the manager does. State changes and manager events are called on the manager's
+ * thread; process output ({@code app} log lines) on the dyno's output reader thread. Return
+ * quickly. All methods have no-op defaults.
  */
 public interface DynoListener {
     /** {@code dyno} changed from {@code from} to its current state. */

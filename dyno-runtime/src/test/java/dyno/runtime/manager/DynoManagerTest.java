@@ -135,6 +135,44 @@ class DynoManagerTest {
 
     @Test
     @Timeout(30)
+    void childStillRunningAfterItsLeaderExitedIsKilledOnceWithR12() throws Exception {
+        DynoManager m = manager("worker: (trap '' TERM; sleep 1000) & sleep 1000; wait\n", FAST);
+        m.start(formation(entry("worker", 1)));
+        long pid = awaitState(m, "worker.1", DynoState.UP).pid();
+        await().atMost(WAIT).until(() -> Procs.liveGroup(pid).size() >= 3);
+        Set<Long> group = Procs.liveGroup(pid);
+
+        m.scale(List.of("worker=0")).join();
+        await().atMost(WAIT).until(() -> m.dynos().isEmpty());
+
+        assertThat(group).noneMatch(Procs::alive);
+        assertThat(recorder.events("worker.1")).containsSubsequence(
+                "Stopping all processes with SIGTERM",
+                "Error R12 (Exit timeout) -> At least one process failed to exit within 1 seconds of SIGTERM",
+                "Process exited with status 143",
+                "State changed from up to down");
+        assertThat(recorder.events("worker.1")).filteredOn(l -> l.startsWith("Error R12")).hasSize(1);
+    }
+
+    @Test
+    @Timeout(30)
+    void resizingRestartsRunningDynosWithTheNewSize() throws Exception {
+        DynoManager m = manager("worker: sleep 1000\n", FAST);
+        m.start(formation(entry("worker", 2)));
+        await().atMost(WAIT).until(() -> m.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 2);
+        long before = dyno(m, "worker.2").orElseThrow().pid();
+
+        m.scale(List.of("worker:2x")).join();
+
+        await().atMost(WAIT).until(() -> m.dynos().stream()
+                .allMatch(d -> d.state() == DynoState.UP && d.size() == DynoSize.STANDARD_2X && d.pid() != 0));
+        assertThat(dyno(m, "worker.2").orElseThrow().pid()).isNotEqualTo(before);
+        assertThat(Procs.alive(before)).isFalse();
+        assertThat(m.formation().toString()).isEqualTo("worker=2:Standard-2X");
+    }
+
+    @Test
+    @Timeout(30)
     void webDynoThatNeverBindsGetsR10AndCountsAsACrash() throws Exception {
         DynoManager m = manager("web: sleep 1000\n", FAST.withBootTimeout(Duration.ofSeconds(1)));
         m.start(formation(entry("web", 1)));
