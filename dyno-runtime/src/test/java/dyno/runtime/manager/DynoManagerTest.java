@@ -85,17 +85,17 @@ class DynoManagerTest {
     @Test
     @Timeout(30)
     void crashedDynoRestartsWithGrowingCoolOffThatResetsAfterStayingUp() throws Exception {
-        DynoManager m = manager("worker: echo boom; sleep 0.3; exit 3\n", FAST);
+        DynoManager m = manager("worker: echo boom; sleep 0.5; exit 3\n", FAST);
         m.start(formation(entry("worker", 1)));
 
         await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 200ms (crash 3)"));
         assertThat(recorder.events("worker.1")).containsSubsequence(
-                "Starting process with command `echo boom; sleep 0.3; exit 3`",
+                "Starting process with command `echo boom; sleep 0.5; exit 3`",
                 "State changed from starting to up",
                 "Process exited with status 3",
                 "State changed from up to crashed",
                 "Restarting",
-                "Starting process with command `echo boom; sleep 0.3; exit 3`",
+                "Starting process with command `echo boom; sleep 0.5; exit 3`",
                 "Process exited with status 3",
                 "Restarting in 100ms (crash 2)",
                 "Process exited with status 3",
@@ -103,7 +103,8 @@ class DynoManagerTest {
         assertThat(recorder.output("worker.1")).startsWith("boom", "boom", "boom");
 
         // the 4th run is up; let it "stay up" 11 minutes: its crash starts the count afresh
-        await().atMost(WAIT).until(() -> recorder.count("worker.1", "State changed from starting to up") == 4);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> recorder.count("worker.1", "State changed from starting to up") == 4);
         clock.advance(Duration.ofMinutes(11));
         await().atMost(WAIT).until(() -> recorder.count("worker.1", "Process exited with status 3") == 4);
         await().atMost(WAIT).until(() -> recorder.count("worker.1", "Restarting") == 2);
@@ -160,14 +161,17 @@ class DynoManagerTest {
         DynoManager m = manager("worker: sleep 1000\n", FAST);
         m.start(formation(entry("worker", 2)));
         await().atMost(WAIT).until(() -> m.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 2);
-        long before = dyno(m, "worker.2").orElseThrow().pid();
+        Set<Long> before = Set.copyOf(m.dynos().stream().map(DynoInfo::pid).toList());
 
         m.scale(List.of("worker:2x")).join();
 
-        await().atMost(WAIT).until(() -> m.dynos().stream()
-                .allMatch(d -> d.state() == DynoState.UP && d.size() == DynoSize.STANDARD_2X && d.pid() != 0));
-        assertThat(dyno(m, "worker.2").orElseThrow().pid()).isNotEqualTo(before);
-        assertThat(Procs.alive(before)).isFalse();
+        // the new size shows at once; the old processes are replaced once they have stopped
+        await().atMost(WAIT).until(() -> m.dynos().size() == 2 && m.dynos().stream().allMatch(d ->
+                d.state() == DynoState.UP && d.size() == DynoSize.STANDARD_2X && d.pid() != 0 && !before.contains(d.pid())));
+        assertThat(before).noneMatch(Procs::alive);
+        assertThat(recorder.events("worker.2")).containsSubsequence(
+                "Stopping all processes with SIGTERM", "Process exited with status 143", "State changed from up to down",
+                "Starting process with command `sleep 1000`");
         assertThat(m.formation().toString()).isEqualTo("worker=2:Standard-2X");
     }
 
