@@ -118,7 +118,9 @@ CONF
 }
 
 # ---- the three proxies; each adds X-Forwarded-For/-Proto/-Port, X-Request-Start, X-Request-Id, Via,
-# ---- keeps connections to the backends alive, and logs one line per request to a file ----
+# ---- keeps connections to the backends alive and formats one log line per request: Dyno hands it to
+# ---- its writer thread (file), nginx buffers 64 KiB (file), HAProxy keeps it in an in-memory ring
+# ---- (its cheapest; logging to stdout would cost it a write() per request) ----
 start_dyno() { # threads -> sets PROXY_PID
   local heap=()
   [[ -n "$HEAP" ]] && heap=("-Xmx$HEAP")
@@ -137,7 +139,11 @@ start_haproxy() { # threads
 global
   nbthread $1
   maxconn 4096
-  log stdout format raw local0 info
+  log ring@requests local0 info
+ring requests
+  format raw
+  maxlen 1024
+  size 4194304
 defaults
   mode http
   log global
