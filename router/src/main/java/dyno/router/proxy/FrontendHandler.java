@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -64,6 +65,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private int localPort;
     private State state = State.AWAIT;
     private ScheduledFuture<?> timer;
+    private long timerAtNanos;
+    private long deadlineNanos;
+    private boolean timerArmed;
+    private Ticker ticker;
     private long lastClientActivity;
     private boolean processing;
 
@@ -109,6 +114,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.ticker = ctx.executor().ticker();
         this.client = ctx.channel();
         this.pool = px.pools.forLoop(client.eventLoop());
         SocketAddress remote = client.remoteAddress();
@@ -401,7 +407,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         client.eventLoop().execute(() -> {
             if (state == State.ROUTING && held) {
                 held = false;
-                cancelTimer();
+                disarmTimer();
                 route();
             }
         });
@@ -555,7 +561,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         client.flush();
         logAccess(null, null);
         releaseDyno();
-        cancelTimer();
+        disarmTimer();
         state = State.TUNNEL;
         // Bytes after the 101 flow raw both ways; the codecs' leftovers are passed on as they go.
         client.pipeline().remove(ProxyInitializer.CODEC);
@@ -573,7 +579,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- endings ----
 
     private void completeExchange() {
-        cancelTimer();
+        disarmTimer();
         Dyno d = dyno;
         releaseDyno();
         Channel b = backend;
@@ -628,7 +634,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Logs the error, gives back the dyno slot and hold place, closes the dyno connection. */
     private void endExchange(RouteError error, String detail) {
-        cancelTimer();
+        disarmTimer();
         if (held) {
             held = false;
             table.cancelHold(holdHandle);
@@ -724,12 +730,39 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     // ---- timers: one per connection, re-armed as the exchange moves on ----
 
+    // The timer is lazy: re-arming for a later deadline keeps the scheduled check, which re-schedules
+    // itself for the rest when it finds the deadline moved; disarming only clears the deadline. So an
+    // exchange costs no schedule/cancel pair (allocation and queue work on the loop), yet every
+    // deadline fires when it did. Only a closed connection really cancels, to free the handler.
+
     private void armTimer(long delayNanos) {
-        cancelTimer();
-        timer = ctx.executor().schedule(timerTask, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+        long now = ticker.nanoTime();
+        long deadline = now + Math.max(delayNanos, 1);
+        deadlineNanos = deadline;
+        timerArmed = true;
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            if (timerAtNanos - deadline <= 0) {
+                return; // the pending check comes first and re-schedules for the rest
+            }
+            t.cancel(false);
+        }
+        schedule(now, deadline);
     }
 
+    private void schedule(long now, long at) {
+        timerAtNanos = at;
+        timer = ctx.executor().schedule(timerTask, at - now, TimeUnit.NANOSECONDS);
+    }
+
+    /** Disarms; a check already scheduled finds nothing to do. */
+    private void disarmTimer() {
+        timerArmed = false;
+    }
+
+    /** Disarms and cancels the scheduled check (the connection is done). */
     private void cancelTimer() {
+        timerArmed = false;
         ScheduledFuture<?> t = timer;
         if (t != null) {
             timer = null;
@@ -739,6 +772,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onTimer() {
         timer = null;
+        if (!timerArmed) {
+            return;
+        }
+        long tick = ticker.nanoTime(); // the executor's clock, which schedules (mocked in tests)
+        if (tick - deadlineNanos < 0) {
+            schedule(tick, deadlineNanos);
+            return;
+        }
+        timerArmed = false;
         long now = System.nanoTime();
         long idle = px.idleNanos;
         switch (state) {
