@@ -11,7 +11,6 @@ import dyno.router.proxy.BackendInitializer;
 import dyno.router.proxy.ProxyContext;
 import dyno.router.proxy.ProxyServer;
 import dyno.router.select.DynoTable;
-import dyno.router.select.RoundRobinStrategy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -60,7 +59,7 @@ public final class Router implements AutoCloseable {
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newGroup(config.threads());
         try {
-            DynoTable table = new DynoTable(new RoundRobinStrategy(), group, config.quarantine(), config.maxHeld(),
+            DynoTable table = new DynoTable(config.balance().newStrategy(), group, config.quarantine(), config.maxHeld(),
                     listener);
             Bootstrap backend = ChannelSettings.backend(new Bootstrap(), transport, config);
             Pools pools = new Pools(group, backend, BackendInitializer::create);

@@ -27,7 +27,8 @@ public record RouterConfig(
         Duration holdTimeout,
         int maxHeld,
         int maxInFlightPerDyno,
-        AccessLogSink accessLog) {
+        AccessLogSink accessLog,
+        Balance balance) {
 
     public RouterConfig {
         requireNonNull(host, "host");
@@ -58,6 +59,7 @@ public record RouterConfig(
             throw new IllegalArgumentException("maxHeld: " + maxHeld + " (expected: >= 0)");
         }
         requireNonNull(accessLog, "accessLog");
+        requireNonNull(balance, "balance");
     }
 
     /** Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks. */
@@ -65,7 +67,7 @@ public record RouterConfig(
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(75),
-                1000, 200, AccessLogSink.slf4j());
+                1000, 200, AccessLogSink.slf4j(), Balance.ROUND_ROBIN);
     }
 
     /** A builder starting from the defaults. */
@@ -110,6 +112,7 @@ public record RouterConfig(
         private int maxHeld;
         private int maxInFlightPerDyno;
         private AccessLogSink accessLog;
+        private Balance balance;
 
         private Builder(RouterConfig c) {
             host = c.host;
@@ -129,6 +132,7 @@ public record RouterConfig(
             maxHeld = c.maxHeld;
             maxInFlightPerDyno = c.maxInFlightPerDyno;
             accessLog = c.accessLog;
+            balance = c.balance;
         }
 
         /** Address to bind. */
@@ -166,11 +170,13 @@ public record RouterConfig(
         /** Where access lines go. */
         public Builder accessLog(AccessLogSink sink) { this.accessLog = sink; return this; }
 
+        public Builder balance(Balance balance) { this.balance = balance; return this; }
+
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, holdTimeout, maxHeld,
-                    maxInFlightPerDyno, accessLog);
+                    maxInFlightPerDyno, accessLog, balance);
         }
     }
 }

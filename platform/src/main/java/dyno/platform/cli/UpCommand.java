@@ -2,6 +2,7 @@ package dyno.platform.cli;
 
 import dyno.platform.daemon.Daemon;
 import dyno.platform.daemon.DaemonOptions;
+import dyno.router.Balance;
 import dyno.router.RouterConfig;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
@@ -56,6 +57,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--health-path", description = "Path for active health checks (default: none).")
     String healthPath;
 
+    @Option(names = "--balance", defaultValue = "round-robin",
+            description = "How the router picks a dyno: round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
+    String balance;
+
     @Option(names = "--memory-quota", hidden = true, description = "Override every size's memory quota, in MB (tests).")
     long memoryQuotaMb;
 
@@ -65,7 +70,7 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
-        RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort);
+        RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort).balance(Balance.parse(balance));
         if (threads != null) {
             router.threads(threads);
         }

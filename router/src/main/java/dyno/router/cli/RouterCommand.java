@@ -56,6 +56,10 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--health-path", paramLabel = "PATH", description = "Path of active health checks (default: none).")
     String healthPath;
 
+    @Option(names = "--balance", paramLabel = "STRATEGY", defaultValue = "round-robin",
+            description = "round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
+    String balance;
+
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "Connect timeout, H19 (default: ${DEFAULT-VALUE}).")
     String connectTimeout;
@@ -86,7 +90,8 @@ public final class RouterCommand implements Callable<Integer> {
                     .healthPath(healthPath)
                     .connectTimeout(parseDuration("--connect-timeout", connectTimeout))
                     .firstByteTimeout(parseDuration("--request-timeout", requestTimeout))
-                    .idleTimeout(parseDuration("--idle-timeout", idleTimeout));
+                    .idleTimeout(parseDuration("--idle-timeout", idleTimeout))
+                    .balance(parseBalance(balance));
             if (threads != null) {
                 builder.threads(threads);
             }
@@ -149,6 +154,14 @@ public final class RouterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--backend: '" + value + "' (expected: a port in 1..65535)");
         }
         return new InetSocketAddress(h, p);
+    }
+
+    static dyno.router.Balance parseBalance(String value) {
+        try {
+            return dyno.router.Balance.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
+        }
     }
 
     /** Parses {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}; the error names {@code option}. */

@@ -1,0 +1,8 @@
+package dyno.router.select;
+
+class RandomStrategyTest extends SelectionStrategyContract {
+    @Override
+    SelectionStrategy strategy() {
+        return new RandomStrategy();
+    }
+}
