@@ -12,7 +12,9 @@ import dyno.platform.client.ApiClient;
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.daemon.Daemon;
 import dyno.platform.daemon.DaemonOptions;
+import dyno.router.Balance;
 import dyno.router.RouterConfig;
+import dyno.platform.bench.BalanceComparison;
 import dyno.runtime.manager.ManagerSettings;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -56,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--json", description = "Print the results as JSON instead of a table.")
     boolean json;
+    @Option(names = "--compare-balance", description = "Run the same open-loop workload at the last --scale step "
+            + "under each balancing strategy and compare p99 (starts the app itself; it must not be running).")
+    boolean compareBalance;
 
     @Override
     public Integer call() throws Exception {
@@ -65,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (compareBalance) {
+            return compareBalance(steps.get(steps.size() - 1), stdout, stderr);
+        }
         Daemon started = null;
         if (DaemonInfo.readLive(dir.toAbsolutePath().normalize()).isEmpty()) {
             stderr.println("Starting the app in " + dir.toAbsolutePath().normalize() + " for the run...");
@@ -116,6 +124,48 @@ final class BenchCommand implements Callable<Integer> {
                 started.close();
             }
         }
+    }
+
+    private int compareBalance(int dynos, PrintWriter stdout, PrintWriter stderr) throws Exception {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (DaemonInfo.readLive(abs).isPresent()) {
+            throw new IllegalArgumentException("--compare-balance starts the app once per strategy: stop it first with: dyno down --dir " + abs);
+        }
+        double targetRate = rate;
+        List<BalanceComparison.Row> rows = new ArrayList<>();
+        for (Balance balance : Balance.values()) {
+            String label = "balance " + balance.id() + " web=" + dynos;
+            progress(stderr, label + ": starting...");
+            try (Daemon daemon = Daemon.start(new DaemonOptions(dir, null, null, List.of("web=" + dynos), Duration.ofDays(1),
+                    RouterConfig.builder().port(0).balance(balance).build(), ManagerSettings.defaults()), line -> { })) {
+                ApiClient api = ApiClient.forDir(dir);
+                scaleWeb(api, dynos);
+                URI target = URI.create("http://127.0.0.1:" + daemon.routerPort() + path);
+                LoadGenerator load = new LoadGenerator();
+                if (targetRate <= 0) {
+                    progress(stderr, label + ": measuring capacity (closed loop)...");
+                    LoadResult capacity = load.run(new LoadPlan(target, warmup.isZero() ? Duration.ofSeconds(5) : warmup,
+                            concurrency, 0));
+                    targetRate = Math.max(1, 0.7 * capacity.throughput());
+                    stderr.println(String.format(Locale.ROOT, "%nCapacity %.1f req/s: comparing at 70%%, %.1f req/s",
+                            capacity.throughput(), targetRate));
+                } else if (!warmup.isZero()) {
+                    progress(stderr, label + ": warming up...");
+                    load.run(new LoadPlan(target, warmup, concurrency, targetRate));
+                }
+                LoadResult r = runWithProgress(load, new LoadPlan(target, duration, concurrency, targetRate), label, stderr);
+                rows.add(new BalanceComparison.Row(balance.id(), BenchStep.of(dynos, r)));
+            }
+        }
+        if (TTY) {
+            stderr.print("\r\033[K");
+        }
+        BalanceComparison comparison = new BalanceComparison(path, dynos, targetRate, rows);
+        stdout.printf(Locale.ROOT, "Open loop at %.1f req/s, %d web dynos, %s%n", targetRate, dynos, path);
+        stdout.print(comparison.table());
+        stdout.flush();
+        stderr.flush();
+        return 0;
     }
 
     static List<Integer> parseSteps(String scale) {
