@@ -12,7 +12,10 @@ final class AccessLine {
     static String format(RouteError error, String detail, String method, String path, String host,
                          String requestId, String fwd, String dyno, long connectMs, long serviceMs, int status,
                          long bytes) {
-        StringBuilder b = new StringBuilder(192 + path.length());
+        // Sized for the whole line up front: growing the builder copies it (and allocates) again.
+        int size = 160 + method.length() + path.length() + host.length() + requestId.length() + fwd.length()
+                + (dyno == null ? 0 : dyno.length()) + (error == null ? 0 : 64 + (detail == null ? 0 : detail.length()));
+        StringBuilder b = new StringBuilder(size);
         if (error == null) {
             b.append("at=info");
         } else {

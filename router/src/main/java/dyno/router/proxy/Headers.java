@@ -39,8 +39,8 @@ final class Headers {
      * stays and Connection becomes {@code upgrade}.
      */
     static void stripHopByHop(HttpHeaders h, boolean upgrade) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-        if (!connection.isEmpty()) {
+        if (h.contains(HttpHeaderNames.CONNECTION)) { // getAll() allocates even when there is none
+            List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
             for (String value : connection) {
                 for (String token : value.split(",")) {
                     String name = token.trim();
