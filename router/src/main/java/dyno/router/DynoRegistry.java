@@ -32,4 +32,7 @@ public interface DynoRegistry {
 
     /** Requests currently in flight to the named dyno; 0 for an unknown name. */
     int inFlight(String name);
+
+    /** Requests currently held, waiting for a dyno to come up. */
+    int held();
 }

@@ -28,6 +28,7 @@ public record RouterConfig(
         int maxHeld,
         int maxInFlightPerDyno,
         AccessLogSink accessLog,
+        RequestObserver observer,
         Balance balance) {
 
     public RouterConfig {
@@ -59,6 +60,7 @@ public record RouterConfig(
             throw new IllegalArgumentException("maxHeld: " + maxHeld + " (expected: >= 0)");
         }
         requireNonNull(accessLog, "accessLog");
+        requireNonNull(observer, "observer");
         requireNonNull(balance, "balance");
     }
 
@@ -67,7 +69,7 @@ public record RouterConfig(
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(75),
-                1000, 200, AccessLogSink.slf4j(), Balance.ROUND_ROBIN);
+                1000, 200, AccessLogSink.slf4j(), RequestObserver.NONE, Balance.ROUND_ROBIN);
     }
 
     /** A builder starting from the defaults. */
@@ -112,6 +114,7 @@ public record RouterConfig(
         private int maxHeld;
         private int maxInFlightPerDyno;
         private AccessLogSink accessLog;
+        private RequestObserver observer;
         private Balance balance;
 
         private Builder(RouterConfig c) {
@@ -132,6 +135,7 @@ public record RouterConfig(
             maxHeld = c.maxHeld;
             maxInFlightPerDyno = c.maxInFlightPerDyno;
             accessLog = c.accessLog;
+            observer = c.observer;
             balance = c.balance;
         }
 
@@ -169,6 +173,9 @@ public record RouterConfig(
         public Builder maxInFlightPerDyno(int n) { this.maxInFlightPerDyno = n; return this; }
         /** Where access lines go. */
         public Builder accessLog(AccessLogSink sink) { this.accessLog = sink; return this; }
+        /** Told about every finished request (metrics); {@link RequestObserver#NONE} by default. */
+        public Builder observer(RequestObserver observer) { this.observer = observer; return this; }
+        /** How requests are spread over the dynos. */
 
         public Builder balance(Balance balance) { this.balance = balance; return this; }
 
@@ -176,7 +183,7 @@ public record RouterConfig(
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, holdTimeout, maxHeld,
-                    maxInFlightPerDyno, accessLog, balance);
+                    maxInFlightPerDyno, accessLog, observer, balance);
         }
     }
 }

@@ -94,6 +94,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private BackendHandler backendHandler;
     private long connectStartNanos;
     private long connectMs = -1;
+    private long connectNanos = -1;
     private long dispatchNanos;
     private long lastBackendActivity;
     private boolean informational;
@@ -340,6 +341,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             Channel pooled = pool.poll(d);
             if (pooled != null) {
                 connectMs = 0;
+                connectNanos = 0;
                 attach(pooled);
                 return;
             }
@@ -357,7 +359,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (f.isSuccess()) {
-            connectMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStartNanos);
+            connectNanos = System.nanoTime() - connectStartNanos;
+            connectMs = TimeUnit.NANOSECONDS.toMillis(connectNanos);
             attach(f.channel());
             return;
         }
@@ -718,6 +721,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         dyno = null;
         connectStartNanos = 0;
         connectMs = -1;
+        connectNanos = -1;
         dispatchNanos = 0;
         informational = false;
         upgrading = false;
@@ -841,14 +845,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- access log ----
 
     private void logAccess(RouteError error, String detail) {
-        if (method == null || !px.accessLogEnabled()) {
+        if (method == null && error != RouteError.BAD_REQUEST) {
             return;
         }
         long now = System.nanoTime();
         String dynoName = dyno != null ? dyno.name() : null;
         boolean reachedDyno = dispatchNanos != 0;
-        long service = reachedDyno ? TimeUnit.NANOSECONDS.toMillis(now - dispatchNanos) : -1;
         int logged = error == null ? status : error.status();
+        try {
+            px.observer.requestCompleted(dynoName, logged, error == null ? null : error.code(),
+                    reachedDyno ? connectNanos : -1, reachedDyno ? now - dispatchNanos : -1);
+        } catch (RuntimeException e) {
+            logger.warn("Request observer failed", e);
+        }
+        if (method == null || !px.accessLogEnabled()) {
+            return;
+        }
+        long service = reachedDyno ? TimeUnit.NANOSECONDS.toMillis(now - dispatchNanos) : -1;
         long loggedBytes = error == null || responseStarted ? bytes : (reachedDyno ? 0 : -1);
         String line = AccessLine.format(error, detail, method, path, host, requestId, fwd, dynoName,
                 reachedDyno ? connectMs : -1, service, logged, loggedBytes);

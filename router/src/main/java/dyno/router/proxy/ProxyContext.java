@@ -3,6 +3,7 @@ package dyno.router.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dyno.router.AccessLogSink;
+import dyno.router.RequestObserver;
 import dyno.router.RouterConfig;
 import dyno.router.pool.Pools;
 import dyno.router.select.DynoTable;
@@ -13,6 +14,7 @@ public final class ProxyContext {
     final DynoTable table;
     final Pools pools;
     final AccessLogSink accessLog;
+    final RequestObserver observer;
     final long firstByteNanos;
     final long idleNanos;
     final long holdNanos;
@@ -23,6 +25,7 @@ public final class ProxyContext {
         this.table = requireNonNull(table, "table");
         this.pools = requireNonNull(pools, "pools");
         this.accessLog = config.accessLog();
+        this.observer = config.observer();
         this.firstByteNanos = config.firstByteTimeout().toNanos();
         this.idleNanos = config.idleTimeout().toNanos();
         this.holdNanos = config.holdTimeout().toNanos();

@@ -287,8 +287,8 @@ public final class DynoTable implements DynoRegistry {
         }
     }
 
-    /** Requests waiting for a dyno. */
-    public int heldCount() {
+    @Override
+    public int held() {
         synchronized (lock) {
             return held.size();
         }

@@ -119,11 +119,11 @@ class FrontendHandlerTest {
         send("GET / HTTP/1.1\r\nHost: app\r\n\r\n");
         assertThat(output()).isEmpty();
         assertThat(wakes).hasValue(1);
-        assertThat(table.heldCount()).isEqualTo(1);
+        assertThat(table.held()).isEqualTo(1);
         channel.advanceTimeBy(75, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(output()).startsWith("HTTP/1.1 503").contains("H20 App boot timeout");
-        assertThat(table.heldCount()).isZero();
+        assertThat(table.held()).isZero();
     }
 
     @Test

@@ -104,7 +104,7 @@ class DynoTableTest {
         assertThat(wakes).hasValue(1);
         table.add("web.1", addr(1));
         assertThat(released).hasValue(2);
-        assertThat(table.heldCount()).isZero();
+        assertThat(table.held()).isZero();
         assertThat(table.tryHold(released::incrementAndGet)).isEqualTo(DynoTable.HoldResult.DYNO_AVAILABLE);
     }
 
