@@ -31,7 +31,10 @@ public final class FormationStore {
         return file;
     }
 
-    /** The last saved formation, if one was saved. */
+    /**
+     * The last saved formation, if one was saved. Reads only the file itself: temp files of a save
+     * that was killed half way are never looked at.
+     */
     public Optional<Formation> load() {
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -56,6 +59,15 @@ public final class FormationStore {
             AtomicFile.write(file, toJson(formation));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save formation to " + file, e);
+        }
+    }
+
+    /** Deletes temp files left by a save that was killed; for the one process that writes the file. */
+    public int deleteLeftovers() {
+        try {
+            return AtomicFile.deleteLeftovers(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean temp files next to " + file, e);
         }
     }
 

@@ -3,6 +3,7 @@ package dyno.runtime.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,29 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * Deletes the temp files a writer of {@code target} left when it was killed between creating and
+     * renaming one. Call only where no other process can be writing {@code target} at the same time.
+     * Returns how many were deleted.
+     */
+    public static int deleteLeftovers(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + target.getFileName() + ".";
+        int deleted = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path temp : temps) {
+                if (Files.deleteIfExists(temp)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
     }
 
     private static void syncDirectory(Path dir) {

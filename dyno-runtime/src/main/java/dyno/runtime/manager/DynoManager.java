@@ -104,6 +104,8 @@ public final class DynoManager implements AutoCloseable {
             for (String name : pids.killLeftovers()) {
                 event(name, "Ended leftover process of a previous run");
             }
+            // a manager killed while saving leaves a temp file; this manager is now the only writer
+            store.deleteLeftovers();
             apply(app.fit(initial));
             long sampleMs = settings.memorySampleInterval().toMillis();
             exec.scheduleWithFixedDelay(this::sampleMemory, sampleMs, sampleMs, TimeUnit.MILLISECONDS);

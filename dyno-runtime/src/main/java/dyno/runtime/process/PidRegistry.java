@@ -78,6 +78,14 @@ public final class PidRegistry {
         } catch (IOException e) {
             logger.warn("cannot read {}", dir, e);
         }
+        // temp files of a record being written when the manager was killed
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ".*.pid.*.tmp")) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            logger.warn("cannot clean {}", dir, e);
+        }
         return killed;
     }
 }

@@ -31,4 +31,19 @@ class AtomicFileTest {
         AtomicFile.write(target, "{}".getBytes(), PosixFilePermissions.fromString("rw-------"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
     }
+
+    @Test
+    void deletesTempFilesOfAKilledWriterOnlyOfItsTarget() throws Exception {
+        Path target = dir.resolve("formation.json");
+        AtomicFile.write(target, "{}".getBytes());
+        Files.writeString(dir.resolve(".formation.json.123.tmp"), "{\"formation\":[");
+        Files.writeString(dir.resolve(".daemon.json.456.tmp"), "{");
+
+        assertThat(AtomicFile.deleteLeftovers(target)).isEqualTo(1);
+
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("formation.json", ".daemon.json.456.tmp");
+        }
+        assertThat(AtomicFile.deleteLeftovers(dir.resolve("none/x.json"))).isZero();
+    }
 }

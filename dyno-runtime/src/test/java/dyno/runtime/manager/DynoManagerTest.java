@@ -331,6 +331,9 @@ class DynoManagerTest {
             await().atMost(WAIT).until(() -> Procs.liveGroup(leftover.pid()).size() >= 3);
             Set<Long> group = Procs.liveGroup(leftover.pid());
             new PidRegistry(dir.resolve(".dyno/pids")).record("worker.1", leftover.pid());
+            // and the temp files of saves it was killed in the middle of
+            Files.writeString(dir.resolve(".dyno/.formation.json.17.tmp"), "{\"formation\":[{\"ty");
+            Files.writeString(dir.resolve(".dyno/pids/.worker.1.pid.18.tmp"), "12");
 
             DynoManager m = manager("worker: sleep 1000\n", FAST);
             m.start(formation(entry("worker", 1)));
@@ -341,6 +344,9 @@ class DynoManagerTest {
             long pid = awaitState(m, "worker.1", DynoState.UP).pid();
             assertThat(pid).isNotEqualTo(leftover.pid());
             assertThat(Files.readString(dir.resolve(".dyno/pids/worker.1.pid"))).startsWith(pid + " ");
+            try (Stream<Path> files = Files.walk(dir.resolve(".dyno"))) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+            }
         } finally {
             leftover.destroyForcibly();
         }
