@@ -376,7 +376,7 @@ public final class DynoManager implements AutoCloseable {
             return;
         }
         event(d.name, "Error R10 (Boot timeout) -> Web process failed to bind to $PORT within "
-                + settings.bootTimeout().toSeconds() + " seconds of launch");
+                + seconds(settings.bootTimeout()) + " of launch");
         event(d.name, "Stopping process with SIGKILL");
         ProcessTree.signal(p.pid(), "KILL");
     }
@@ -419,7 +419,7 @@ public final class DynoManager implements AutoCloseable {
             return;
         }
         event(d.name, "Error R12 (Exit timeout) -> At least one process failed to exit within "
-                + settings.stopTimeout().toSeconds() + " seconds of SIGTERM");
+                + seconds(settings.stopTimeout()) + " of SIGTERM");
         event(d.name, "Stopping remaining processes with SIGKILL");
         ProcessTree.signal(p.pid(), "KILL");
     }
@@ -567,6 +567,11 @@ public final class DynoManager implements AutoCloseable {
             result.completeExceptionally(new IllegalStateException("the dyno manager is stopped"));
         }
         return result;
+    }
+
+    /** Heroku's wording, {@code 60 seconds}, and a decimal when the setting has a fraction: {@code 0.5 seconds}. */
+    static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + " seconds";
     }
 
     private static String format(Duration d) {

@@ -196,6 +196,28 @@ class DynoManagerTest {
 
     @Test
     @Timeout(30)
+    void subSecondBootAndStopTimeoutsReadAsDecimalSecondsInR10AndR12() throws Exception {
+        DynoManager m = manager("web: sleep 1000\nworker: trap '' TERM; sleep 1000\n",
+                FAST.withBootTimeout(Duration.ofMillis(500)).withStopTimeout(Duration.ofMillis(250)));
+        m.start(formation(entry("web", 1), entry("worker", 1)));
+        long worker = awaitState(m, "worker.1", DynoState.UP).pid();
+        await().atMost(WAIT).until(() -> Procs.liveGroup(worker).size() >= 2);
+
+        m.scale(List.of("worker=0")).join();
+
+        await().atMost(WAIT).until(() -> recorder.events("web.1").contains("Restarting")
+                && recorder.events("worker.1").contains("State changed from up to down"));
+        assertThat(recorder.events("web.1")).contains(
+                "Error R10 (Boot timeout) -> Web process failed to bind to $PORT within 0.5 seconds of launch");
+        assertThat(recorder.events("worker.1")).contains(
+                "Error R12 (Exit timeout) -> At least one process failed to exit within 0.25 seconds of SIGTERM");
+        assertThat(DynoManager.seconds(Duration.ofSeconds(60))).isEqualTo("60 seconds");
+        assertThat(DynoManager.seconds(Duration.ofMillis(1500))).isEqualTo("1.5 seconds");
+        assertThat(DynoManager.seconds(Duration.ofMillis(1))).isEqualTo("0.001 seconds");
+    }
+
+    @Test
+    @Timeout(30)
     void stoppingEndsTheWholeProcessTreeGracefully() throws Exception {
         DynoManager m = manager("worker: sleep 1000 & sleep 1000\n", FAST.withStopTimeout(Duration.ofSeconds(5)));
         m.start(formation(entry("worker", 1)));
