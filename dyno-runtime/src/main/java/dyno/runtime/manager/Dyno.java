@@ -12,6 +12,8 @@ final class Dyno {
     final int index;
     final String name;
     DynoSize size;
+    /** The size the current (or last) process was started with; differs from {@code size} until a resize reached it. */
+    DynoSize launchedSize;
     DynoState state = DynoState.DOWN;
     Process process;
     int port;

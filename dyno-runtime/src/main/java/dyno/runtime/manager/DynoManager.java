@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,13 +161,7 @@ public final class DynoManager implements AutoCloseable {
      * dyno such as {@code web.1}) one at a time, each back up before the next is stopped.
      */
     public CompletableFuture<Void> restart(String target) {
-        return call(() -> select(target)).thenCompose(names -> {
-            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-            for (String name : names) {
-                chain = chain.thenCompose(x -> call(() -> restartOne(name)).thenCompose(f -> f));
-            }
-            return chain;
-        });
+        return call(() -> select(target)).thenCompose(names -> rolling(names, d -> true));
     }
 
     /** Puts {@code name} to sleep: stops its process and shows it as {@code idle}. */
@@ -241,15 +236,22 @@ public final class DynoManager implements AutoCloseable {
             FormationEntry entry = next.entry(type.name()).orElseThrow();
             List<Dyno> ofType = dynos.values().stream().filter(d -> d.type.equals(type) && !d.retired)
                     .sorted(Comparator.comparingInt((Dyno d) -> d.index).reversed()).toList();
+            List<String> resized = new ArrayList<>();
             for (Dyno d : ofType) {
                 if (d.index > entry.quantity()) {
                     d.retired = true;
                     stop(d, DynoState.DOWN, false);
                 } else if (d.size != entry.size()) {
                     d.size = entry.size();
-                    restartOne(d.name);
+                    resized.add(0, d.name);
                 }
             }
+            // like ps:restart, one dyno at a time; one not running now starts with the new size anyway
+            rolling(resized, d -> d.running() && d.launchedSize != d.size).whenComplete((x, e) -> {
+                if (e != null) {
+                    logger.warn("rolling resize of {} failed", type.name(), e);
+                }
+            });
             for (int i = 1; i <= entry.quantity(); i++) {
                 Dyno d = dynos.get(type.name() + "." + i);
                 if (d == null || d.retired && !d.running()) {
@@ -268,12 +270,35 @@ public final class DynoManager implements AutoCloseable {
         publish();
     }
 
-    private CompletableFuture<Void> restartOne(String name) {
-        Dyno d = require(name);
-        CompletableFuture<Void> up = new CompletableFuture<>();
-        awaitUp.put(d.name, up);
+    /**
+     * Restarts {@code names} one at a time, each back up (or crashed) before the next is stopped.
+     * Skips a dyno scaled away meanwhile or for which {@code due} no longer holds when its turn comes.
+     * Callable from any thread: each step runs on the manager thread.
+     */
+    private CompletableFuture<Void> rolling(List<String> names, Predicate<Dyno> due) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String name : names) {
+            chain = chain.thenCompose(x -> call(() -> {
+                Dyno d = dynos.get(name);
+                return d == null || d.retired || !due.test(d) ? CompletableFuture.<Void>completedFuture(null) : restartOne(d);
+            }).thenCompose(f -> f));
+        }
+        return chain;
+    }
+
+    /** Stops {@code d} and starts it again; completes once it is up or crashed, or gone. */
+    private CompletableFuture<Void> restartOne(Dyno d) {
+        // two restarts of the same dyno at once (restart and resize) share one wait
+        CompletableFuture<Void> up = awaitUp.computeIfAbsent(d.name, n -> new CompletableFuture<>());
         stop(d, DynoState.DOWN, true);
         return up;
+    }
+
+    private void releaseWaiter(Dyno d) {
+        CompletableFuture<Void> waiter = awaitUp.remove(d.name);
+        if (waiter != null) {
+            waiter.complete(null);
+        }
     }
 
     private final Map<String, CompletableFuture<Void>> awaitUp = new java.util.HashMap<>();
@@ -311,6 +336,7 @@ public final class DynoManager implements AutoCloseable {
         d.stop = null;
         String command = d.type.command();
         d.port = ports.acquire();
+        d.launchedSize = d.size;
         ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command)
                 .directory(app.dir().toFile())
                 .redirectErrorStream(true)
@@ -365,10 +391,7 @@ public final class DynoManager implements AutoCloseable {
     private void becameUp(Dyno d) {
         d.upSince = clock.instant();
         setState(d, DynoState.UP);
-        CompletableFuture<Void> waiter = awaitUp.remove(d.name);
-        if (waiter != null) {
-            waiter.complete(null);
-        }
+        releaseWaiter(d);
     }
 
     private void bootTimedOut(Dyno d, Process p) {
@@ -390,6 +413,7 @@ public final class DynoManager implements AutoCloseable {
             setState(d, after);
             if (d.retired) {
                 dynos.remove(d.name);
+                releaseWaiter(d);
                 publish();
             } else if (relaunch) {
                 launch(d);
@@ -451,6 +475,7 @@ public final class DynoManager implements AutoCloseable {
             setState(d, stop.after);
             if (d.retired) {
                 dynos.remove(d.name);
+                releaseWaiter(d);
                 publish();
             } else if (stop.relaunch) {
                 launch(d);
@@ -470,10 +495,7 @@ public final class DynoManager implements AutoCloseable {
         Duration delay = settings.backoff().delayFor(d.crashes);
         d.crashes++;
         setState(d, DynoState.CRASHED);
-        CompletableFuture<Void> waiter = awaitUp.remove(d.name);
-        if (waiter != null) {
-            waiter.complete(null);
-        }
+        releaseWaiter(d);
         if (closed || d.retired) {
             return;
         }

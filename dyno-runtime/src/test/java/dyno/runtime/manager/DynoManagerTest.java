@@ -157,22 +157,52 @@ class DynoManagerTest {
 
     @Test
     @Timeout(30)
-    void resizingRestartsRunningDynosWithTheNewSize() throws Exception {
+    void resizingRestartsRunningDynosOneAtATimeWithTheNewSize() throws Exception {
+        String web = Fixtures.java(BindPort.class, "200");
+        DynoManager m = manager("web: " + web + "\n", FAST.withBootTimeout(Duration.ofSeconds(10)));
+        m.start(formation(entry("web", 3)));
+        await().atMost(WAIT).until(() -> m.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 3);
+        Set<Long> before = Set.copyOf(m.dynos().stream().map(DynoInfo::pid).toList());
+        recorder.lines.clear();
+
+        m.scale(List.of("web:2x")).join();
+
+        // the new size shows at once; the old processes are replaced one by one, like ps:restart
+        assertThat(m.dynos()).allMatch(d -> d.size() == DynoSize.STANDARD_2X);
+        await().atMost(WAIT).until(() -> m.dynos().size() == 3 && m.dynos().stream().allMatch(d ->
+                d.state() == DynoState.UP && d.pid() != 0 && !before.contains(d.pid())));
+        assertThat(before).noneMatch(Procs::alive);
+        List<String> all = recorder.all();
+        assertThat(all).containsSubsequence(
+                "web.1: Stopping all processes with SIGTERM", "web.1: State changed from up to down",
+                "web.1: State changed from starting to up",
+                "web.2: Stopping all processes with SIGTERM", "web.2: State changed from starting to up",
+                "web.3: Stopping all processes with SIGTERM", "web.3: State changed from starting to up");
+        assertThat(all).filteredOn(l -> l.endsWith("Stopping all processes with SIGTERM")).hasSize(3);
+        assertThat(m.formation().toString()).isEqualTo("web=3:Standard-2X");
+    }
+
+    @Test
+    @Timeout(30)
+    void resizeAndRestartTogetherEndWithEveryDynoUpOnce() throws Exception {
         DynoManager m = manager("worker: sleep 1000\n", FAST);
         m.start(formation(entry("worker", 2)));
         await().atMost(WAIT).until(() -> m.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 2);
-        Set<Long> before = Set.copyOf(m.dynos().stream().map(DynoInfo::pid).toList());
 
+        CompletableFuture<Void> restart = m.restart("worker");
         m.scale(List.of("worker:2x")).join();
+        m.scale(List.of("worker:performance-m")).join();
+        restart.get(10, TimeUnit.SECONDS);
 
-        // the new size shows at once; the old processes are replaced once they have stopped
-        await().atMost(WAIT).until(() -> m.dynos().size() == 2 && m.dynos().stream().allMatch(d ->
-                d.state() == DynoState.UP && d.size() == DynoSize.STANDARD_2X && d.pid() != 0 && !before.contains(d.pid())));
-        assertThat(before).noneMatch(Procs::alive);
-        assertThat(recorder.events("worker.2")).containsSubsequence(
-                "Stopping all processes with SIGTERM", "Process exited with status 143", "State changed from up to down",
-                "Starting process with command `sleep 1000`");
-        assertThat(m.formation().toString()).isEqualTo("worker=2:Standard-2X");
+        await().atMost(WAIT).until(() -> m.dynos().stream().allMatch(d -> d.state() == DynoState.UP
+                && d.size() == DynoSize.PERFORMANCE_M));
+        // a dyno already relaunched at the latest size is not restarted again for it
+        Thread.sleep(300);
+        for (String name : List.of("worker.1", "worker.2")) {
+            assertThat(recorder.count(name, "Stopping all processes with SIGTERM")).as(name).isBetween(1L, 3L);
+            assertThat(Procs.liveGroup(dyno(m, name).orElseThrow().pid())).isNotEmpty();
+        }
+        assertThat(m.dynos()).allMatch(d -> d.state() == DynoState.UP);
     }
 
     @Test
