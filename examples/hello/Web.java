@@ -18,6 +18,9 @@ public final class Web {
     private static final Random RANDOM = new Random();
 
     public static void main(String[] args) throws IOException {
+        // The JDK server writes headers and body separately; with Nagle on, a reused keep-alive
+        // connection (as the router's are) waits ~40 ms for a delayed ACK between the two.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         String dyno = System.getenv().getOrDefault("DYNO", "web.local");
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "5000"));
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 1024);

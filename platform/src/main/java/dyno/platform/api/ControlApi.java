@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dyno.platform.metrics.Metrics;
 import dyno.runtime.app.App;
 import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.Formation;
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP+JSON control API on 127.0.0.1, shaped like Heroku's Platform API v3. Every
- * request needs {@code Authorization: Bearer TOKEN}; bad input gets 422 and changes nothing.
+ * request needs {@code Authorization: Bearer TOKEN} or a dashboard session cookie (changes from
+ * a session also need the {@code X-Dyno-Dashboard} header, which cross-site pages cannot send);
+ * bad input gets 422 and changes nothing. Also serves {@code GET /metrics} (Prometheus) and the
+ * dashboard under {@code /dashboard}.
  */
 public final class ControlApi implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ControlApi.class);
@@ -55,15 +59,32 @@ public final class ControlApi implements AutoCloseable {
     private final Runnable shutdown;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Metrics metrics;
+    private final boolean metricsPublic;
+    private final Dashboard dashboard;
     private volatile boolean closing;
 
-    public ControlApi(App app, DynoManager manager, LogBuffer logs, String token, Runnable shutdown) throws IOException {
+    /**
+     * Listens on 127.0.0.1:{@code port} (0 for any free port).
+     *
+     * @param metricsPublic whether {@code GET /metrics} is served without the token
+     */
+    public ControlApi(App app, DynoManager manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
+                      int port, boolean metricsPublic) throws IOException {
         this.app = app;
         this.manager = manager;
         this.logs = logs;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.shutdown = shutdown;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.metrics = metrics;
+        this.metricsPublic = metricsPublic;
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        } catch (java.net.BindException e) {
+            throw new IOException("control API: cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + ")", e);
+        }
+        this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(java.time.Clock.systemUTC()),
+                server.getAddress().getPort());
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dyno-api");
             t.setDaemon(true);
@@ -88,11 +109,25 @@ public final class ControlApi implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            if (!authorized(ex)) {
-                error(ex, new ApiError(401, "unauthorized", "missing or wrong bearer token (see .dyno/daemon.json)"));
-                return;
-            }
             try {
+                String path = ex.getRequestURI().getRawPath();
+                boolean bearer = authorized(ex);
+                if (path.equals(Dashboard.PATH) || path.startsWith(Dashboard.PATH + "/")) {
+                    dashboard.handle(ex, path.substring(Dashboard.PATH.length()), bearer, query(ex));
+                    return;
+                }
+                boolean session = !bearer && dashboard.hasSession(ex);
+                if (path.equals("/metrics") && (bearer || session || metricsPublic)) {
+                    metrics(ex);
+                    return;
+                }
+                if (!bearer && !session) {
+                    throw new ApiError(401, "unauthorized", "missing or wrong bearer token (see .dyno/daemon.json)"
+                            + (path.equals("/metrics") ? "; start with --metrics-public to scrape without it" : ""));
+                }
+                if (session && !ex.getRequestMethod().equals("GET") && ex.getRequestHeaders().getFirst("X-Dyno-Dashboard") == null) {
+                    throw new ApiError(403, "forbidden", "changes from a browser session need the X-Dyno-Dashboard header");
+                }
                 route(ex);
             } catch (ApiError e) {
                 error(ex, e);
@@ -119,6 +154,13 @@ public final class ControlApi implements AutoCloseable {
         // p[0] is "" (leading slash)
         if (p.length == 2 && p[1].equals("dyno-sizes") && method.equals("GET")) {
             json(ex, 200, Shapes.sizes());
+            return;
+        }
+        if (p.length == 2 && p[1].equals("dashboard-logins") && method.equals("POST")) {
+            if (!authorized(ex)) {
+                throw new ApiError(401, "unauthorized", "a dashboard login needs the bearer token, not a session");
+            }
+            json(ex, 201, dashboard.newLogin(ex));
             return;
         }
         if (p.length < 3 || !p[1].equals("apps")) {
@@ -263,6 +305,16 @@ public final class ControlApi implements AutoCloseable {
             next = next.with(e); // throws IllegalArgumentException (422) past 100 dynos, before anything changes
         }
         return await(manager.update(next));
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        if (!ex.getRequestMethod().equals("GET")) {
+            throw new ApiError(405, "method_not_allowed", ex.getRequestMethod() + " /metrics (expected: GET)");
+        }
+        byte[] bytes = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
     }
 
     private void logLines(HttpExchange ex) throws IOException {

@@ -64,6 +64,13 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--memory-quota", hidden = true, description = "Override every size's memory quota, in MB (tests).")
     long memoryQuotaMb;
 
+    @Option(names = "--api-port", defaultValue = "0",
+            description = "Control API port on 127.0.0.1, e.g. for a Prometheus scrape config (default: any free port).")
+    int apiPort;
+
+    @Option(names = "--metrics-public", description = "Serve GET /metrics on the control API without the token.")
+    boolean metricsPublic;
+
     @Option(names = "--no-color", description = "Plain log prefixes.")
     boolean noColor;
 
@@ -81,7 +88,8 @@ final class UpCommand implements Callable<Integer> {
         if (memoryQuotaMb > 0) {
             settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
         }
-        DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings);
+        DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings,
+                apiPort, metricsPublic);
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
         Daemon daemon = Daemon.start(options, console);
         Signal.handle(new Signal("INT"), s -> daemon.requestStop());
@@ -90,6 +98,8 @@ final class UpCommand implements Callable<Integer> {
         out.println("Dyno: " + daemon.app().name() + " on http://" + host + ":" + daemon.routerPort()
                 + "  (control API 127.0.0.1:" + daemon.apiPort() + ", Ctrl-C or `dyno down` to stop)");
         daemon.hints().forEach(h -> out.println("Hint: " + h));
+        out.println("Dashboard: dyno dashboard --dir " + dir + "   Metrics: http://127.0.0.1:" + daemon.apiPort() + "/metrics"
+                + (metricsPublic ? "" : " (with the token; --metrics-public to scrape without)"));
         out.flush();
         daemon.awaitStop();
         out.println("Stopping " + daemon.app().name() + "...");

@@ -2,6 +2,7 @@ package dyno.platform.daemon;
 
 import dyno.platform.api.ControlApi;
 import dyno.platform.client.DaemonInfo;
+import dyno.platform.metrics.Metrics;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.runtime.app.App;
@@ -41,6 +42,7 @@ public final class Daemon implements AutoCloseable {
     private final Router router;
     private final DynoManager manager;
     private final ControlApi api;
+    private final Metrics metrics;
     private final ScheduledExecutorService idler;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<String> hints;
@@ -57,11 +59,18 @@ public final class Daemon implements AutoCloseable {
                         + "\nHint: stop it first with: dyno down --dir " + app.dir()));
         Formation start;
         AtomicReference<DynoManager> managerRef = new AtomicReference<>();
+        AtomicReference<Metrics> metricsRef = new AtomicReference<>();
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir())); // stale: its daemon no longer holds the lock
             this.pipe = new LogPipe(logs, app.stateDir().resolve("log"), console);
             RouterConfig routerConfig = options.router().toBuilder()
                     .accessLog(line -> pipe.offer(new LogLine(Instant.now(), LogLine.DYNO, "router", line)))
+                    .observer((dyno, status, code, connect, service) -> {
+                        Metrics m = metricsRef.get();
+                        if (m != null) {
+                            m.router().requestCompleted(dyno, status, code, connect, service);
+                        }
+                    })
                     .build();
             RouterBridge bridge;
             // the bridge needs the registry, the router needs the bridge as its listener
@@ -77,17 +86,27 @@ public final class Daemon implements AutoCloseable {
             });
             bridge = new RouterBridge(router.registry(), options.manager().stopTimeout(), pipe::offer, managerRef::get);
             bridgeRef.set(bridge);
-            this.manager = new DynoManager(app, options.manager(), bridge);
+            long quotaOverride = options.manager().memoryQuotaOverrideBytes();
+            this.metrics = new Metrics(router.registry(), () -> managerRef.get().dynos(),
+                    () -> managerRef.get().formation(),
+                    d -> quotaOverride > 0 ? quotaOverride : d.size().memoryBytes());
+            metricsRef.set(metrics);
+            this.manager = new DynoManager(app, options.manager(), new TeeListener(bridge, metrics.dynos()));
             managerRef.set(manager);
             Formation initial = manager.initialFormation();
             start = options.formation().isEmpty() ? initial
                     : ScaleChange.applyAll(initial, ScaleChange.parseAll(options.formation()));
             this.hints = hintsFor(start, options.formation().isEmpty() && !manager.hasSavedFormation());
             manager.start(start);
+            metrics.start();
             String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
-            this.api = new ControlApi(app, manager, logs, token, this::requestStop);
+            this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
+                    options.metricsPublic());
             new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
         } catch (IOException | RuntimeException e) {
+            if (metricsRef.get() != null) {
+                metricsRef.get().close();
+            }
             lock.close();
             throw e;
         }
@@ -170,6 +189,7 @@ public final class Daemon implements AutoCloseable {
         manager.close();
         api.close();
         router.close();
+        metrics.close();
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir()));
         } catch (IOException e) {

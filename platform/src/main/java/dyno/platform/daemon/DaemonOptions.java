@@ -11,10 +11,21 @@ import java.util.List;
  *
  * @param formation {@code ps:scale}-style arguments applied to the starting formation, may be empty
  * @param idleAfter null for Heroku's default (1 h; 30 min for eco)
+ * @param apiPort the control API's port on 127.0.0.1, 0 for any free one
+ * @param metricsPublic whether {@code GET /metrics} may be scraped without the token
  */
 public record DaemonOptions(Path dir, String appName, Path envFile, List<String> formation, Duration idleAfter,
-                            RouterConfig router, ManagerSettings manager) {
+                            RouterConfig router, ManagerSettings manager, int apiPort, boolean metricsPublic) {
     public DaemonOptions {
         formation = List.copyOf(formation);
+        if (apiPort < 0 || apiPort > 65535) {
+            throw new IllegalArgumentException("api port: " + apiPort + " (expected: 0..65535)");
+        }
+    }
+
+    /** Options with the control API on any free port and /metrics behind the token. */
+    public DaemonOptions(Path dir, String appName, Path envFile, List<String> formation, Duration idleAfter,
+                         RouterConfig router, ManagerSettings manager) {
+        this(dir, appName, envFile, formation, idleAfter, router, manager, 0, false);
     }
 }

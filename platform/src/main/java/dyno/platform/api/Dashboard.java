@@ -1,0 +1,180 @@
+package dyno.platform.api;
+
+import static dyno.platform.api.Shapes.JSON;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import dyno.platform.metrics.DynoUsage;
+import dyno.platform.metrics.Metrics;
+import dyno.platform.metrics.TrafficHistory;
+import dyno.runtime.app.App;
+import dyno.runtime.log.LogBuffer;
+import dyno.runtime.log.LogLine;
+import dyno.runtime.manager.DynoInfo;
+import dyno.runtime.manager.DynoManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The dashboard's pages under {@code /dashboard}: the login exchange (one-time code for a session
+ * cookie), the page and its bundled assets, and the state the page polls each second.
+ */
+final class Dashboard {
+    static final String PATH = "/dashboard";
+    private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+    /** Asset name to classpath resource and content type; nothing else is served. */
+    private static final Map<String, String[]> ASSETS = Map.of(
+            "app.js", new String[] {"dashboard/app.js", "text/javascript; charset=utf-8"},
+            "app.css", new String[] {"dashboard/app.css", "text/css; charset=utf-8"},
+            "uPlot.min.js", new String[] {UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
+            "uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});
+    private static final int LOG_LINES = 100;
+
+    private final App app;
+    private final DynoManager manager;
+    private final LogBuffer logs;
+    private final Metrics metrics;
+    private final Sessions sessions;
+    private final String cookieName;
+
+    Dashboard(App app, DynoManager manager, LogBuffer logs, Metrics metrics, Sessions sessions, int apiPort) {
+        this.app = app;
+        this.manager = manager;
+        this.logs = logs;
+        this.metrics = metrics;
+        this.sessions = sessions;
+        this.cookieName = "dyno_session_" + apiPort; // cookies ignore ports: one name per daemon
+    }
+
+    /** The session id the request's cookie names, if it is live. */
+    boolean hasSession(HttpExchange ex) {
+        String cookies = ex.getRequestHeaders().getFirst("Cookie");
+        if (cookies == null) {
+            return false;
+        }
+        for (String c : cookies.split(";")) {
+            String[] kv = c.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].equals(cookieName) && sessions.valid(kv[1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A login link for whoever holds the token; the code in it works once. */
+    ObjectNode newLogin(HttpExchange ex) {
+        String url = "http://127.0.0.1:" + ex.getLocalAddress().getPort() + PATH + "/login?code=" + sessions.newCode();
+        return JSON.createObjectNode().put("url", url).put("expires_in", Sessions.CODE_TTL.toSeconds());
+    }
+
+    /** Serves {@code GET /dashboard...}; {@code bearer} tells whether the API token came with the request. */
+    void handle(HttpExchange ex, String sub, boolean bearer, Map<String, String> query) throws IOException {
+        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+            throw new ApiError(405, "method_not_allowed", ex.getRequestMethod() + " " + PATH + sub + " (expected: GET)");
+        }
+        switch (sub) {
+            case "", "/" -> {
+                if (hasSession(ex)) {
+                    send(ex, 200, "text/html; charset=utf-8", resource("dashboard/index.html"));
+                } else {
+                    page(ex, 401, "Sign in from the command line: <code>dyno dashboard</code> prints a one-time link.");
+                }
+            }
+            case "/login" -> {
+                var session = sessions.redeem(query.get("code"));
+                if (session.isEmpty()) {
+                    page(ex, 401, "This login link was used already or has expired. Run <code>dyno dashboard</code> again.");
+                    return;
+                }
+                ex.getResponseHeaders().add("Set-Cookie", cookieName + "=" + session.get()
+                        + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
+                ex.getResponseHeaders().set("Location", PATH);
+                ex.sendResponseHeaders(303, -1);
+            }
+            case "/state" -> {
+                if (!bearer && !hasSession(ex)) {
+                    throw new ApiError(401, "unauthorized", "no dashboard session: run dyno dashboard");
+                }
+                byte[] body = JSON.writeValueAsBytes(state());
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                send(ex, 200, "application/json", body);
+            }
+            default -> {
+                String[] asset = sub.startsWith("/assets/") ? ASSETS.get(sub.substring(8)) : null;
+                if (asset == null) {
+                    throw ApiError.notFound("no such page: " + PATH + sub);
+                }
+                ex.getResponseHeaders().set("Cache-Control", "max-age=300");
+                send(ex, 200, asset[1], resource(asset[0]));
+            }
+        }
+    }
+
+    /** Formation, dynos with memory, traffic history and the log tail: one poll's worth. */
+    ObjectNode state() {
+        Instant now = Instant.now();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("app", app.name());
+        n.put("now", now.toEpochMilli());
+        ArrayNode formation = n.putArray("formation");
+        manager.formation().entries().forEach(e -> formation.addObject()
+                .put("type", e.type()).put("quantity", e.quantity()).put("size", e.size().displayName()));
+        Map<String, DynoUsage> usage = metrics.usage().stream()
+                .collect(Collectors.toMap(DynoUsage::dyno, Function.identity(), (a, b) -> b));
+        ArrayNode dynos = n.putArray("dynos");
+        for (DynoInfo d : manager.dynos()) {
+            ObjectNode o = dynos.addObject();
+            o.put("name", d.name()).put("type", d.type()).put("state", d.state().id())
+                    .put("size", d.size().displayName()).put("port", d.port())
+                    .put("age_seconds", d.createdAt() == null ? 0 : Duration.between(d.createdAt(), now).toSeconds());
+            DynoUsage u = usage.get(d.name());
+            if (u != null) {
+                o.put("rss_bytes", u.residentBytes()).put("quota_bytes", u.quotaBytes());
+            }
+        }
+        ArrayNode series = n.putArray("series");
+        for (TrafficHistory.Point p : metrics.history().points()) {
+            ObjectNode o = series.addObject();
+            o.put("t", p.epochMillis()).put("rps", p.requestsPerSecond());
+            o.put("p50", p.p50Ms()).put("p95", p.p95Ms()).put("p99", p.p99Ms());
+            o.set("errors", JSON.valueToTree(p.errorsPerSecond()));
+        }
+        ArrayNode lines = n.putArray("logs");
+        for (LogLine l : logs.tail(LOG_LINES, l -> true)) {
+            lines.add(l.format());
+        }
+        return n;
+    }
+
+    private static void page(HttpExchange ex, int status, String message) throws IOException {
+        String html = "<!doctype html><meta charset=utf-8><title>Dyno</title>"
+                + "<body style=\"font-family:system-ui;margin:3em\"><h1>Dyno dashboard</h1><p>" + message + "</p>";
+        send(ex, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing from the build: " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            ex.getResponseBody().write(body);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dyno.platform.metrics;
+
+import dyno.router.RequestObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The router's per-request meters: requests by dyno and status class, errors by H-code and dyno,
+ * service and connect time histograms. Called on router event loops, so each request costs a few
+ * map lookups and lock-free increments; meters are created once per (dyno, class) and cached.
+ */
+public final class RouterMetrics implements RequestObserver {
+    /** Label value for requests that reached no dyno. */
+    static final String NO_DYNO = "none";
+    private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    /** Prometheus buckets: 1 ms to 60 s, after the usual latency ladders. */
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final MeterRegistry registry;
+    private final Timer service;
+    private final Timer connect;
+    /** Service time in microseconds since the last {@link #intervalServiceMicros}; wait-free to record. */
+    private final Recorder window = new Recorder(TimeUnit.HOURS.toMicros(1), 2);
+    private final Map<String, Counter[]> requests = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> errors = new ConcurrentHashMap<>();
+
+    RouterMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.service = timer("dyno.router.service", "From sending the request to a dyno to the end of its response");
+        this.connect = timer("dyno.router.connect", "Time to connect to a dyno (0 for a pooled connection)");
+    }
+
+    private Timer timer(String name, String description) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS)
+                .minimumExpectedValue(BUCKETS[0]).maximumExpectedValue(BUCKETS[BUCKETS.length - 1])
+                .register(registry);
+    }
+
+    @Override
+    public void requestCompleted(String dyno, int status, String code, long connectNanos, long serviceNanos) {
+        String d = dyno == null ? NO_DYNO : dyno;
+        Counter[] byClass = requests.get(d);
+        if (byClass == null) {
+            byClass = requests.computeIfAbsent(d, this::requestCounters);
+        }
+        int cls = status / 100 - 1;
+        if (cls >= 0 && cls < CLASSES.length) {
+            byClass[cls].increment();
+        }
+        if (code != null) {
+            errors.computeIfAbsent(code, c -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(d, x -> Counter.builder("dyno.router.errors")
+                            .description("Requests the router ended with a Heroku error code")
+                            .tag("code", code).tag("dyno", x).register(registry))
+                    .increment();
+        }
+        if (connectNanos >= 0) {
+            connect.record(connectNanos, TimeUnit.NANOSECONDS);
+        }
+        if (serviceNanos >= 0) {
+            service.record(serviceNanos, TimeUnit.NANOSECONDS);
+            window.recordValue(Math.min(Math.max(1, serviceNanos / 1000), TimeUnit.HOURS.toMicros(1)));
+        }
+    }
+
+    private Counter[] requestCounters(String dyno) {
+        Counter[] out = new Counter[CLASSES.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Counter.builder("dyno.router.requests").description("Requests answered, by dyno and status class")
+                    .tag("dyno", dyno).tag("status_class", CLASSES[i]).register(registry);
+        }
+        return out;
+    }
+
+    /** Requests answered so far, all dynos and classes. */
+    long totalRequests() {
+        double sum = 0;
+        for (Counter[] byClass : requests.values()) {
+            for (Counter c : byClass) {
+                sum += c.count();
+            }
+        }
+        return (long) sum;
+    }
+
+    /** Router errors so far by H-code, all dynos. */
+    Map<String, Long> errorsByCode() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        errors.forEach((code, byDyno) -> out.put(code,
+                (long) byDyno.values().stream().mapToDouble(Counter::count).sum()));
+        return out;
+    }
+
+    /** Service times recorded since the previous call, in microseconds (the caller owns the result). */
+    Histogram intervalServiceMicros() {
+        return window.getIntervalHistogram();
+    }
+}

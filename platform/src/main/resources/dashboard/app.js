@@ -1,0 +1,175 @@
+// Dyno dashboard: polls /dashboard/state every second and draws it. No framework, no network
+// access beyond this daemon; uPlot is bundled from the build.
+(function () {
+  "use strict";
+  const POLL_MS = 1000;
+  const $ = (sel) => document.querySelector(sel);
+  let app = null;
+  let lastOk = 0;
+  let busy = false;
+  const charts = {};
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") e.className = v; else if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+    }
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  }
+
+  function age(seconds) {
+    if (seconds < 60) return seconds + "s";
+    if (seconds < 3600) return Math.floor(seconds / 60) + "m " + (seconds % 60) + "s";
+    return Math.floor(seconds / 3600) + "h " + Math.floor((seconds % 3600) / 60) + "m";
+  }
+
+  function mb(bytes) { return (bytes / 1048576).toFixed(0) + " MB"; }
+
+  function message(text, isError) {
+    const m = $("#action-message");
+    m.textContent = text;
+    m.className = "message" + (isError ? " error" : "");
+  }
+
+  async function call(method, path, body) {
+    const res = await fetch("/apps/" + encodeURIComponent(app) + path, {
+      method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Dyno-Dashboard": "1" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) {
+      let text = res.status + " " + res.statusText;
+      try { text = (await res.json()).message || text; } catch (e) { /* not JSON */ }
+      throw new Error(text);
+    }
+  }
+
+  async function scale(type, input, button) {
+    const quantity = Number(input.value);
+    button.disabled = true;
+    message("Scaling " + type + " to " + quantity + "…");
+    try {
+      await call("PATCH", "/formation/" + encodeURIComponent(type), { quantity });
+      message("Scaled " + type + " to " + quantity + ".");
+    } catch (e) {
+      message("Scaling " + type + " failed: " + e.message, true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function restart(name, button) {
+    button.disabled = true;
+    message("Restarting " + name + "…");
+    try {
+      await call("DELETE", "/dynos/" + encodeURIComponent(name));
+      message("Restarted " + name + ".");
+    } catch (e) {
+      message("Restarting " + name + " failed: " + e.message, true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function renderFormation(formation) {
+    const body = $("#formation tbody");
+    const focused = document.activeElement && document.activeElement.dataset.scale;
+    if (focused) return; // do not overwrite what the user is typing
+    body.replaceChildren(...formation.map((f) => {
+      const input = el("input", { type: "number", min: "0", max: "100", value: String(f.quantity), "data-scale": f.type, "aria-label": "dynos of " + f.type });
+      const button = el("button", { "data-scale-submit": f.type }, "Scale");
+      button.addEventListener("click", () => scale(f.type, input, button));
+      input.addEventListener("keydown", (e) => { if (e.key === "Enter") scale(f.type, input, button); });
+      return el("tr", { "data-type": f.type }, el("td", {}, f.type), el("td", {}, f.size), el("td", {}, input), el("td", {}, button));
+    }));
+  }
+
+  function memory(d) {
+    if (d.rss_bytes === undefined) return el("span", { class: "muted" }, "–");
+    const pct = d.quota_bytes > 0 ? (100 * d.rss_bytes) / d.quota_bytes : 0;
+    const bar = el("span", { class: "bar" + (pct > 100 ? " over" : pct > 80 ? " warn" : "") }, el("span", { style: "width:" + Math.min(100, pct).toFixed(1) + "%" }));
+    return el("span", { class: "mem", title: pct.toFixed(1) + "% of " + mb(d.quota_bytes) }, bar, mb(d.rss_bytes) + " / " + mb(d.quota_bytes));
+  }
+
+  function renderDynos(dynos) {
+    $("#dynos tbody").replaceChildren(...dynos.map((d) => {
+      const button = el("button", { "data-restart": d.name }, "Restart");
+      button.addEventListener("click", () => restart(d.name, button));
+      return el("tr", { "data-dyno": d.name, "data-state": d.state },
+        el("td", {}, d.name), el("td", {}, el("span", { class: "state " + d.state }, d.state)),
+        el("td", {}, d.state === "up" || d.state === "starting" ? age(d.age_seconds) : "–"),
+        el("td", {}, d.port || "–"), el("td", {}, memory(d)), el("td", {}, button));
+    }));
+  }
+
+  function chart(id, series, data) {
+    const host = document.getElementById(id);
+    const key = series.map((s) => s.label).join(",");
+    let c = charts[id];
+    if (!c || c.key !== key) {
+      if (c) c.plot.destroy();
+      const opts = {
+        width: Math.max(240, host.clientWidth), height: 190,
+        scales: { x: { time: true } }, legend: { live: false },
+        series: [{}].concat(series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false }))),
+        axes: [{}, { size: 50 }],
+      };
+      c = charts[id] = { key, plot: new uPlot(opts, data, host) };
+    } else {
+      c.plot.setData(data);
+    }
+    host.parentElement.classList.toggle("is-empty", data.length < 2 || !data.slice(1).some((ys) => ys.some((y) => y)));
+  }
+
+  const PALETTE = ["#c8372d", "#c98a10", "#6762a6", "#2e9d5b", "#5b7bb5", "#a0522d", "#708090"];
+
+  function renderCharts(series) {
+    const xs = series.map((p) => p.t / 1000);
+    chart("chart-rps", [{ label: "req/s", color: "#6762a6" }], [xs, series.map((p) => p.rps)]);
+    chart("chart-latency", [
+      { label: "p50", color: "#2e9d5b" }, { label: "p95", color: "#c98a10" }, { label: "p99", color: "#c8372d" }],
+      [xs, series.map((p) => p.p50), series.map((p) => p.p95), series.map((p) => p.p99)]);
+    const codes = [...new Set(series.flatMap((p) => Object.keys(p.errors)))].sort();
+    const shown = codes.length ? codes : ["none"];
+    chart("chart-errors", shown.map((c, i) => ({ label: c, color: PALETTE[i % PALETTE.length] })),
+      [xs].concat(shown.map((c) => series.map((p) => p.errors[c] || 0))));
+  }
+
+  function renderLogs(lines) {
+    const pre = $("#logs");
+    const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    pre.textContent = lines.join("\n");
+    if (atBottom) pre.scrollTop = pre.scrollHeight;
+  }
+
+  async function poll() {
+    if (busy) return;
+    busy = true;
+    try {
+      const res = await fetch("/dashboard/state", { credentials: "same-origin", cache: "no-store" });
+      if (res.status === 401) { location.reload(); return; }
+      if (!res.ok) throw new Error(res.status);
+      const s = await res.json();
+      app = s.app;
+      $("#app-name").textContent = s.app;
+      document.title = s.app + " · Dyno";
+      renderFormation(s.formation);
+      renderDynos(s.dynos);
+      renderCharts(s.series);
+      renderLogs(s.logs);
+      lastOk = Date.now();
+    } catch (e) {
+      // shown as stale below
+    } finally {
+      busy = false;
+      const stale = Date.now() - lastOk > 3 * POLL_MS;
+      const st = $("#status");
+      st.textContent = lastOk === 0 ? "connecting…" : stale ? "daemon not answering" : "live";
+      st.classList.toggle("stale", stale);
+    }
+  }
+
+  poll();
+  setInterval(poll, POLL_MS);
+})();
