@@ -3,6 +3,7 @@ package dyno.router.proxy;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
@@ -10,8 +11,10 @@ import io.netty.util.AsciiString;
 /**
  * Request headers that enforce Heroku's limits while the decoder fills them, and refuse the framing
  * ambiguities Netty would otherwise normalize away (it drops Content-Length next to
- * Transfer-Encoding). A violation throws inside the decoder, which turns it into a failed
- * {@code DecoderResult}; the proxy answers 400. {@link #seal()} ends checking once decoded.
+ * Transfer-Encoding) or pass on (a second Host, a Transfer-Encoding other than a single
+ * {@code chunked}, which a dyno could read differently). A violation throws inside the decoder,
+ * which turns it into a failed {@code DecoderResult}; the proxy answers 400. {@link #seal()} ends
+ * checking once decoded.
  */
 final class CheckedHeaders extends DefaultHttpHeaders {
     static final int MAX_LINE = 8192;
@@ -36,6 +39,7 @@ final class CheckedHeaders extends DefaultHttpHeaders {
     private int count;
     private String contentLength;
     private boolean transferEncoding;
+    private boolean host;
 
     /** Thrown for a request the router refuses to decode further. */
     static final class MalformedRequestException extends IllegalArgumentException {
@@ -82,7 +86,19 @@ final class CheckedHeaders extends DefaultHttpHeaders {
             if (contentLength != null) {
                 throw new MalformedRequestException("both Content-Length and Transfer-Encoding");
             }
+            if (transferEncoding) {
+                throw new MalformedRequestException("more than one Transfer-Encoding header");
+            }
+            // The router re-frames the body; any coding but a lone chunked could frame it differently.
+            if (!HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(text.trim())) {
+                throw new MalformedRequestException("Transfer-Encoding other than chunked");
+            }
             transferEncoding = true;
+        } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
+            if (host) {
+                throw new MalformedRequestException("more than one Host header");
+            }
+            host = true;
         }
     }
 }

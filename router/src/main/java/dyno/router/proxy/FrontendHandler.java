@@ -284,6 +284,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (h instanceof CheckedHeaders checked) {
             checked.seal();
         }
+        String problem = RequestChecks.problem(req);
+        if (problem != null) {
+            fail(RouteError.BAD_REQUEST, problem);
+            return;
+        }
+        path = req.uri();
+        host = h.get(HttpHeaderNames.HOST, "");
+        if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // checked: a lone chunked
+        }
         clientHttp10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
         clientKeepAlive = HttpUtil.isKeepAlive(req);
         headRequest = HttpMethod.HEAD.equals(req.method());

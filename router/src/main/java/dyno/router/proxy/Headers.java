@@ -36,7 +36,8 @@ final class Headers {
     /**
      * Removes hop-by-hop headers: Connection and the headers it names, Keep-Alive, Proxy-*, TE,
      * Trailer, Upgrade. Transfer-Encoding stays for the codec to re-frame. For an upgrade, Upgrade
-     * stays and Connection becomes {@code upgrade}.
+     * stays and Connection becomes {@code upgrade}. Connection cannot remove Host or the framing
+     * headers: without its Content-Length a body would reach the dyno unframed, as the next request.
      */
     static void stripHopByHop(HttpHeaders h, boolean upgrade) {
         if (h.contains(HttpHeaderNames.CONNECTION)) { // getAll() allocates even when there is none
@@ -44,7 +45,7 @@ final class Headers {
             for (String value : connection) {
                 for (String token : value.split(",")) {
                     String name = token.trim();
-                    if (!name.isEmpty() && !HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
+                    if (!name.isEmpty() && !endToEnd(name)
                             && !(upgrade && HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name))) {
                         h.remove(name);
                     }
@@ -61,6 +62,12 @@ final class Headers {
             h.remove(HttpHeaderNames.UPGRADE);
         }
         removeProxyHeaders(h);
+    }
+
+    private static boolean endToEnd(String name) {
+        return HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.HOST.contentEqualsIgnoreCase(name);
     }
 
     private static void removeProxyHeaders(HttpHeaders h) {
