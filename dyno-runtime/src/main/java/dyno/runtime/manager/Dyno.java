@@ -43,13 +43,17 @@ final class Dyno {
         }
     }
 
-    Dyno(ProcessType type, int index, DynoSize size, Instant now) {
+    /** Output rate of the slot, across its processes: a crash loop does not refill it on each start. */
+    final OutputLimiter output;
+
+    Dyno(ProcessType type, int index, DynoSize size, Instant now, OutputLimiter output) {
         this.type = type;
         this.index = index;
         this.name = type.name() + "." + index;
         this.size = size;
         this.createdAt = now;
         this.updatedAt = now;
+        this.output = output;
     }
 
     long pid() {

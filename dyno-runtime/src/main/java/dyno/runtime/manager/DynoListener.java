@@ -6,8 +6,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Hears what the manager does. State changes and manager events are called on the manager's
- * thread; process output ({@code app} log lines) on the dyno's output reader thread. Return
- * quickly. All methods have no-op defaults.
+ * thread; process output ({@code app} log lines) and the L12 event counting dropped output lines
+ * on the dyno's output reader thread. Return quickly. All methods have no-op defaults.
  */
 public interface DynoListener {
     /** {@code dyno} changed from {@code from} to its current state. */

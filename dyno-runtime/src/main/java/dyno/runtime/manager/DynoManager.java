@@ -12,12 +12,10 @@ import dyno.runtime.log.LogLine;
 import dyno.runtime.process.PidRegistry;
 import dyno.runtime.process.PortAllocator;
 import dyno.runtime.process.ProcessTree;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +51,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DynoManager implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DynoManager.class);
+    /** Longest output line, in bytes; longer ones are split (Heroku's 10000). */
+    static final int MAX_LINE_BYTES = 10_000;
+    private static final long DROP_REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final App app;
     private final ManagerSettings settings;
@@ -110,6 +111,7 @@ public final class DynoManager implements AutoCloseable {
             apply(app.fit(initial));
             long sampleMs = settings.memorySampleInterval().toMillis();
             exec.scheduleWithFixedDelay(this::sampleMemory, sampleMs, sampleMs, TimeUnit.MILLISECONDS);
+            exec.scheduleWithFixedDelay(this::reportDroppedOutput, 1, 1, TimeUnit.SECONDS);
             return null;
         }).join();
     }
@@ -205,7 +207,8 @@ public final class DynoManager implements AutoCloseable {
         try {
             CompletableFuture<Void> all = call(() -> {
                 List<CompletableFuture<Void>> stops = new ArrayList<>();
-                for (Dyno d : dynos.values()) {
+                // a copy: stopping a dyno that is not running (crashed, idle) removes it at once
+                for (Dyno d : List.copyOf(dynos.values())) {
                     d.retired = true;
                     stops.add(stop(d, DynoState.DOWN, false));
                 }
@@ -255,7 +258,8 @@ public final class DynoManager implements AutoCloseable {
             for (int i = 1; i <= entry.quantity(); i++) {
                 Dyno d = dynos.get(type.name() + "." + i);
                 if (d == null || d.retired && !d.running()) {
-                    d = new Dyno(type, i, entry.size(), clock.instant());
+                    d = new Dyno(type, i, entry.size(), clock.instant(),
+                            new OutputLimiter(settings.logLinesPerSecond(), System.nanoTime()));
                     dynos.put(d.name, d);
                     launch(d);
                 } else if (d.retired) {
@@ -362,7 +366,7 @@ public final class DynoManager implements AutoCloseable {
         }
         d.process = p;
         pids.record(d.name, p.pid());
-        Thread reader = new Thread(() -> pump(d.name, p), "dyno-out-" + d.name);
+        Thread reader = new Thread(() -> pump(d, p), "dyno-out-" + d.name);
         reader.setDaemon(true);
         reader.start();
         p.onExit().thenRun(() -> exec.execute(() -> exited(d, p)));
@@ -563,15 +567,37 @@ public final class DynoManager implements AutoCloseable {
         }
     }
 
-    /** Reads a dyno's merged stdout/stderr line by line; runs on its own thread. */
-    private void pump(String name, Process p) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                emit(new LogLine(clock.instant(), LogLine.APP, name, line));
-            }
+    /**
+     * Reads a dyno's merged stdout/stderr line by line, within its output rate, and reports what
+     * was dropped (L12) at most once a second and when the output ends; runs on its own thread.
+     */
+    private void pump(Dyno d, Process p) {
+        OutputLimiter limiter = d.output;
+        try (InputStream in = p.getInputStream()) {
+            OutputLines.read(in, MAX_LINE_BYTES, (bytes, length) -> {
+                long now = System.nanoTime();
+                reportDropped(d.name, limiter.report(now, DROP_REPORT_NANOS));
+                if (limiter.admit(now, clock)) {
+                    emit(new LogLine(clock.instant(), LogLine.APP, d.name, OutputLines.decode(bytes, length)));
+                }
+            });
         } catch (IOException e) {
-            logger.debug("output of {} ended", name, e);
+            logger.debug("output of {} ended", d.name, e);
+        }
+        reportDropped(d.name, limiter.report(System.nanoTime(), 0));
+    }
+
+    /** Reports drops of dynos that went quiet after a flood (their reader reports only with a next line). */
+    private void reportDroppedOutput() {
+        long now = System.nanoTime();
+        for (Dyno d : dynos.values()) {
+            reportDropped(d.name, d.output.report(now, DROP_REPORT_NANOS));
+        }
+    }
+
+    private void reportDropped(String dyno, OutputLimiter.Dropped dropped) {
+        if (dropped != null) {
+            event(dyno, dropped.message());
         }
     }
 

@@ -7,12 +7,30 @@ import java.time.Duration;
  * Timing and limits of the dyno manager, Heroku's values by default.
  *
  * @param memoryQuotaOverrideBytes when above 0, the quota of every size (for tests and small machines)
+ * @param logLinesPerSecond        most output lines a dyno may log per second (bursts of one second's
+ *                                 worth); the rest are dropped and counted in an L12 event. 0: no limit
  */
 public record ManagerSettings(Duration bootTimeout, Duration stopTimeout, Backoff backoff, Duration stableAfter,
                               Duration memorySampleInterval, Duration r14Interval, long memoryQuotaOverrideBytes,
-                              Duration upProbeInterval) {
+                              Duration upProbeInterval, int logLinesPerSecond) {
+    /** Output lines per second and dyno kept by default. */
+    public static final int DEFAULT_LOG_LINES_PER_SECOND = 2000;
 
-    /** Boot 60 s, stop 30 s, cool-off 1 s doubling to 5 min, stable after 10 min, memory every 5 s, R14 every 20 s. */
+    public ManagerSettings {
+        if (logLinesPerSecond < 0) {
+            throw new IllegalArgumentException("logLinesPerSecond: " + logLinesPerSecond + " (expected: >= 0, 0 for no limit)");
+        }
+    }
+
+    /** The settings with the default output rate limit. */
+    public ManagerSettings(Duration bootTimeout, Duration stopTimeout, Backoff backoff, Duration stableAfter,
+                           Duration memorySampleInterval, Duration r14Interval, long memoryQuotaOverrideBytes,
+                           Duration upProbeInterval) {
+        this(bootTimeout, stopTimeout, backoff, stableAfter, memorySampleInterval, r14Interval, memoryQuotaOverrideBytes,
+                upProbeInterval, DEFAULT_LOG_LINES_PER_SECOND);
+    }
+
+    /** Boot 60 s, stop 30 s, cool-off 1 s doubling to 5 min, stable after 10 min, memory every 5 s, R14 every 20 s, 2000 log lines/s. */
     public static ManagerSettings defaults() {
         return new ManagerSettings(Duration.ofSeconds(60), Duration.ofSeconds(30), Backoff.DEFAULT,
                 Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(20), 0, Duration.ofMillis(100));
@@ -20,21 +38,27 @@ public record ManagerSettings(Duration bootTimeout, Duration stopTimeout, Backof
 
     public ManagerSettings withBootTimeout(Duration d) {
         return new ManagerSettings(d, stopTimeout, backoff, stableAfter, memorySampleInterval, r14Interval,
-                memoryQuotaOverrideBytes, upProbeInterval);
+                memoryQuotaOverrideBytes, upProbeInterval, logLinesPerSecond);
     }
 
     public ManagerSettings withStopTimeout(Duration d) {
         return new ManagerSettings(bootTimeout, d, backoff, stableAfter, memorySampleInterval, r14Interval,
-                memoryQuotaOverrideBytes, upProbeInterval);
+                memoryQuotaOverrideBytes, upProbeInterval, logLinesPerSecond);
     }
 
     public ManagerSettings withBackoff(Backoff b) {
         return new ManagerSettings(bootTimeout, stopTimeout, b, stableAfter, memorySampleInterval, r14Interval,
-                memoryQuotaOverrideBytes, upProbeInterval);
+                memoryQuotaOverrideBytes, upProbeInterval, logLinesPerSecond);
     }
 
     public ManagerSettings withMemory(Duration sampleInterval, long quotaOverrideBytes) {
         return new ManagerSettings(bootTimeout, stopTimeout, backoff, stableAfter, sampleInterval, r14Interval,
-                quotaOverrideBytes, upProbeInterval);
+                quotaOverrideBytes, upProbeInterval, logLinesPerSecond);
+    }
+
+    /** Most output lines per second and dyno; 0 for no limit. */
+    public ManagerSettings withLogRate(int linesPerSecond) {
+        return new ManagerSettings(bootTimeout, stopTimeout, backoff, stableAfter, memorySampleInterval, r14Interval,
+                memoryQuotaOverrideBytes, upProbeInterval, linesPerSecond);
     }
 }

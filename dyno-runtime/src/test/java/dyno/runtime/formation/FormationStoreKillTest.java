@@ -51,7 +51,7 @@ class FormationStoreKillTest {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String first = out.readLine();
                 assertThat(first).as("first save of child %d (stderr: %s)", i, Files.readString(err)).isEqualTo(Long.toString(next));
-                Thread.sleep(50 + random.nextInt(251));
+                Thread.sleep(30 + random.nextInt(171));
                 // SIGKILL, wherever the save loop is (through the handle: Process.destroyForcibly also closes stdout)
                 assertThat(child.toHandle().destroyForcibly()).isTrue();
                 last = next;
