@@ -59,11 +59,15 @@ public final class RouterMetrics implements RequestObserver {
             byClass[cls].increment();
         }
         if (code != null) {
-            errors.computeIfAbsent(code, c -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(d, x -> Counter.builder("dyno.router.errors")
-                            .description("Requests the router ended with a Heroku error code")
-                            .tag("code", code).tag("dyno", x).register(registry))
-                    .increment();
+            Map<String, Counter> byDyno = errors.get(code);
+            Counter c = byDyno == null ? null : byDyno.get(d);
+            if (c == null) { // first error of this code on this dyno: the only path that allocates
+                c = errors.computeIfAbsent(code, x -> new ConcurrentHashMap<>()).computeIfAbsent(d,
+                        x -> Counter.builder("dyno.router.errors")
+                                .description("Requests the router ended with a Heroku error code")
+                                .tag("code", code).tag("dyno", x).register(registry));
+            }
+            c.increment();
         }
         if (connectNanos >= 0) {
             connect.record(connectNanos, TimeUnit.NANOSECONDS);
