@@ -24,9 +24,12 @@ public record RouterConfig(
         Duration connectTimeout,
         Duration firstByteTimeout,
         Duration idleTimeout,
+        Duration headerTimeout,
         Duration holdTimeout,
         int maxHeld,
         int maxInFlightPerDyno,
+        int maxConnections,
+        int maxConnectionsPerClient,
         AccessLogSink accessLog,
         RequestObserver observer,
         Balance balance) {
@@ -51,11 +54,14 @@ public record RouterConfig(
         positive(connectTimeout, "connectTimeout");
         positive(firstByteTimeout, "firstByteTimeout");
         positive(idleTimeout, "idleTimeout");
+        positive(headerTimeout, "headerTimeout");
         positive(holdTimeout, "holdTimeout");
         atLeastOne(fall, "fall");
         atLeastOne(rise, "rise");
         atLeastOne(maxAttempts, "maxAttempts");
         atLeastOne(maxInFlightPerDyno, "maxInFlightPerDyno");
+        atLeastOne(maxConnections, "maxConnections");
+        atLeastOne(maxConnectionsPerClient, "maxConnectionsPerClient");
         if (maxHeld < 0) {
             throw new IllegalArgumentException("maxHeld: " + maxHeld + " (expected: >= 0)");
         }
@@ -64,12 +70,17 @@ public record RouterConfig(
         requireNonNull(balance, "balance");
     }
 
-    /** Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks. */
+    /**
+     * Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks; a
+     * request head must arrive within 10 s (of the accept, or of its first byte on a kept-alive
+     * connection); at most 10000 client connections are open at once, 1000 from one address.
+     */
     public static RouterConfig defaults() {
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, Duration.ofSeconds(5), 10,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(75),
-                1000, 200, AccessLogSink.slf4j(), RequestObserver.NONE, Balance.ROUND_ROBIN);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
+                Duration.ofSeconds(75), 1000, 200, 10_000, 1000, AccessLogSink.slf4j(), RequestObserver.NONE,
+                Balance.ROUND_ROBIN);
     }
 
     /** A builder starting from the defaults. */
@@ -110,9 +121,12 @@ public record RouterConfig(
         private Duration connectTimeout;
         private Duration firstByteTimeout;
         private Duration idleTimeout;
+        private Duration headerTimeout;
         private Duration holdTimeout;
         private int maxHeld;
         private int maxInFlightPerDyno;
+        private int maxConnections;
+        private int maxConnectionsPerClient;
         private AccessLogSink accessLog;
         private RequestObserver observer;
         private Balance balance;
@@ -131,9 +145,12 @@ public record RouterConfig(
             connectTimeout = c.connectTimeout;
             firstByteTimeout = c.firstByteTimeout;
             idleTimeout = c.idleTimeout;
+            headerTimeout = c.headerTimeout;
             holdTimeout = c.holdTimeout;
             maxHeld = c.maxHeld;
             maxInFlightPerDyno = c.maxInFlightPerDyno;
+            maxConnections = c.maxConnections;
+            maxConnectionsPerClient = c.maxConnectionsPerClient;
             accessLog = c.accessLog;
             observer = c.observer;
             balance = c.balance;
@@ -165,25 +182,33 @@ public record RouterConfig(
         public Builder firstByteTimeout(Duration d) { this.firstByteTimeout = d; return this; }
         /** Idle time on either side once the exchange is under way (H15, H28); also keep-alive idle. */
         public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        /**
+         * Time for a request head to arrive, from the accept (first request) or from its first byte
+         * (later ones); a client slower than that (a slowloris) gets 408 and is closed.
+         */
+        public Builder headerTimeout(Duration d) { this.headerTimeout = d; return this; }
         /** Longest wait of a held request (H20). */
         public Builder holdTimeout(Duration d) { this.holdTimeout = d; return this; }
         /** Most requests held at once; beyond it H11. */
         public Builder maxHeld(int n) { this.maxHeld = n; return this; }
         /** In-flight requests allowed per up dyno before H11. */
         public Builder maxInFlightPerDyno(int n) { this.maxInFlightPerDyno = n; return this; }
+        /** Client connections open at once; a connection past it is answered 503 and closed. */
+        public Builder maxConnections(int n) { this.maxConnections = n; return this; }
+        /** Client connections open at once from one address; past it, 503 and closed. */
+        public Builder maxConnectionsPerClient(int n) { this.maxConnectionsPerClient = n; return this; }
         /** Where access lines go. */
         public Builder accessLog(AccessLogSink sink) { this.accessLog = sink; return this; }
         /** Told about every finished request (metrics); {@link RequestObserver#NONE} by default. */
         public Builder observer(RequestObserver observer) { this.observer = observer; return this; }
         /** How requests are spread over the dynos. */
-
         public Builder balance(Balance balance) { this.balance = balance; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
-                    quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, holdTimeout, maxHeld,
-                    maxInFlightPerDyno, accessLog, observer, balance);
+                    quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
+                    holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, accessLog, observer, balance);
         }
     }
 }

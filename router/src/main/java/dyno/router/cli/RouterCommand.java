@@ -72,6 +72,18 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Idle connection timeout, H15/H28 (default: ${DEFAULT-VALUE}).")
     String idleTimeout;
 
+    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Time for a request head to arrive; slower clients get 408 (default: ${DEFAULT-VALUE}).")
+    String headerTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+            description = "Client connections open at once; past it 503 (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-client", paramLabel = "N", defaultValue = "1000",
+            description = "Client connections open at once from one address; past it 503 (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -91,6 +103,9 @@ public final class RouterCommand implements Callable<Integer> {
                     .connectTimeout(parseDuration("--connect-timeout", connectTimeout))
                     .firstByteTimeout(parseDuration("--request-timeout", requestTimeout))
                     .idleTimeout(parseDuration("--idle-timeout", idleTimeout))
+                    .headerTimeout(parseDuration("--header-timeout", headerTimeout))
+                    .maxConnections(atLeastOne("--max-connections", maxConnections))
+                    .maxConnectionsPerClient(atLeastOne("--max-connections-per-client", maxConnectionsPerClient))
                     .balance(parseBalance(balance));
             if (threads != null) {
                 builder.threads(threads);
@@ -154,6 +169,13 @@ public final class RouterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--backend: '" + value + "' (expected: a port in 1..65535)");
         }
         return new InetSocketAddress(h, p);
+    }
+
+    private static int atLeastOne(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + ": " + value + " (expected: >= 1)");
+        }
+        return value;
     }
 
     static dyno.router.Balance parseBalance(String value) {

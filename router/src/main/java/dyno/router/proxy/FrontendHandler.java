@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -27,6 +28,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,6 +51,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Bodies of refused requests up to this size are read and dropped to keep the connection. */
     private static final long MAX_DISCARD = 1024 * 1024;
 
+    private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 16\r\nConnection: close\r\n\r\nRequest Timeout\n").getBytes(StandardCharsets.US_ASCII);
+
     private enum State { AWAIT, ROUTING, FORWARDING, DISCARD, TUNNEL, CLOSED }
 
     private final ProxyContext px;
@@ -70,6 +75,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean timerArmed;
     private Ticker ticker;
     private long lastClientActivity;
+    /** When the request head being received began (accept, or its first byte); 0 between requests. */
+    private long headStartNanos;
+    private ChannelHandlerContext watchCtx;
     private boolean processing;
 
     // The exchange under way; reset by clearExchange().
@@ -127,8 +135,36 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             localPort = l.getPort();
         }
         lastClientActivity = System.nanoTime();
-        armTimer(px.idleNanos);
+        headStartNanos = lastClientActivity; // the first request head is due within the header timeout
+        armTimer(Math.min(px.idleNanos, px.headerNanos));
         ctx.read();
+    }
+
+    /** The handler to put before the codec: it tells this one of every read, partial heads included. */
+    ChannelHandler readWatch() {
+        return new ReadWatch();
+    }
+
+    private final class ReadWatch extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            watchCtx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            onClientBytes();
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Raw bytes arrived; the decoder may not have a message yet (a head trickling in). */
+    private void onClientBytes() {
+        lastClientActivity = System.nanoTime();
+        if (state == State.AWAIT && headStartNanos == 0) {
+            headStartNanos = lastClientActivity;
+            armTimer(px.headerNanos);
+        }
     }
 
     @Override
@@ -261,6 +297,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void startRequest(HttpRequest req) {
         clearExchange();
+        headStartNanos = 0;
         long nowMillis = System.currentTimeMillis();
         px.requestReceived(nowMillis);
         request = req;
@@ -799,12 +836,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         long idle = px.idleNanos;
         switch (state) {
             case AWAIT, DISCARD -> {
+                boolean heading = state == State.AWAIT && headStartNanos != 0;
                 if (state == State.AWAIT && !inbound.isEmpty()) {
                     armTimer(idle); // a partial request is pending: the decoder is still reading it
+                } else if (heading && now - headStartNanos >= px.headerNanos) {
+                    headerTimedOut(now);
                 } else if (now - lastClientActivity >= idle) {
                     closeClient(); // keep-alive connection idle: close quietly
                 } else {
-                    armTimer(lastClientActivity + idle - now);
+                    long next = lastClientActivity + idle - now;
+                    armTimer(heading ? Math.min(next, headStartNanos + px.headerNanos - now) : next);
                 }
             }
             case ROUTING -> {
@@ -828,6 +869,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * The request head did not arrive in time (a slowloris, or a connection that never sent one):
+     * 408 and close. Written before the codec, which has no request to answer.
+     */
+    private void headerTimedOut(long now) {
+        logger.debug("[{}] request head not received within {} ms: 408, closing", client.id(),
+                TimeUnit.NANOSECONDS.toMillis(now - headStartNanos));
+        state = State.CLOSED;
+        cancelTimer();
+        releaseInbound();
+        ChannelHandlerContext w = watchCtx;
+        if (w != null && client.isActive()) {
+            w.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.close();
         }
     }
 

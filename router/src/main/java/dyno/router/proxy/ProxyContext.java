@@ -17,6 +17,8 @@ public final class ProxyContext {
     final RequestObserver observer;
     final long firstByteNanos;
     final long idleNanos;
+    final long headerNanos;
+    final ConnectionLimit connections;
     final long holdNanos;
     private volatile long lastRequestAtMillis;
 
@@ -28,6 +30,8 @@ public final class ProxyContext {
         this.observer = config.observer();
         this.firstByteNanos = config.firstByteTimeout().toNanos();
         this.idleNanos = config.idleTimeout().toNanos();
+        this.headerNanos = config.headerTimeout().toNanos();
+        this.connections = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerClient());
         this.holdNanos = config.holdTimeout().toNanos();
     }
 

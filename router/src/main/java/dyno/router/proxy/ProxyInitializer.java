@@ -1,15 +1,35 @@
 package dyno.router.proxy;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Pipeline of a client connection: validating HTTP/1.x server codec, then {@link FrontendHandler}. */
+/**
+ * Pipeline of a client connection: a read watch (for the header timeout), the validating HTTP/1.x
+ * server codec, then {@link FrontendHandler}. A connection past the connection limits gets a
+ * pipeline that only answers 503 and closes.
+ */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger logger = LoggerFactory.getLogger(ProxyInitializer.class);
+    static final String WATCH = "watch";
     static final String CODEC = "http";
+    private static final long WARN_INTERVAL_MILLIS = 60_000;
 
     private final ProxyContext px;
+    private volatile long lastWarnMillis;
 
     ProxyInitializer(ProxyContext px) {
         this.px = px;
@@ -21,12 +41,73 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxHeaderSize(CheckedHeaders.MAX_HEADER_BLOCK)
                 .setMaxChunkSize(16 * 1024)
                 .setAllowDuplicateContentLengths(false)
+                .setStrictLineParsing(true)
                 .setHeadersFactory(CheckedHeaders.FACTORY);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        InetSocketAddress remote = ch.remoteAddress();
+        InetAddress client = remote != null ? remote.getAddress() : null;
+        ConnectionLimit limit = px.connections;
+        if (!limit.tryAcquire(client)) {
+            refuse(ch, client, limit);
+            return;
+        }
+        ch.closeFuture().addListener(f -> limit.release(client));
+        FrontendHandler frontend = new FrontendHandler(px);
+        ch.pipeline().addLast(WATCH, frontend.readWatch());
         ch.pipeline().addLast(CODEC, new HttpServerCodec(decoderConfig()));
-        ch.pipeline().addLast(new FrontendHandler(px));
+        ch.pipeline().addLast(frontend);
+    }
+
+    private void refuse(SocketChannel ch, InetAddress client, ConnectionLimit limit) {
+        logger.debug("[{}] connection limit reached ({} open, at most {}, {} per client): 503 to {}", ch.id(),
+                limit.open(), limit.max(), limit.maxPerClient(), client);
+        long now = System.currentTimeMillis();
+        if (now - lastWarnMillis >= WARN_INTERVAL_MILLIS) {
+            lastWarnMillis = now; // racy on purpose: at worst one extra line per interval
+            logger.warn("Connection limit reached ({} open, at most {}, {} per client address): answering 503",
+                    limit.open(), limit.max(), limit.maxPerClient());
+        }
+        ch.pipeline().addLast(Refuse.INSTANCE);
+    }
+
+    /**
+     * Answers 503, ends its output and drops what the client sends until it closes (at most 1 s):
+     * closing with the client's request unread would reset the connection, and the reset can
+     * overtake the 503. One for all refused connections.
+     */
+    @ChannelHandler.Sharable
+    private static final class Refuse extends ChannelInboundHandlerAdapter {
+        static final Refuse INSTANCE = new Refuse();
+        private static final long LINGER_MILLIS = 1000;
+        private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 21\r\nConnection: close\r\nRetry-After: 1\r\n\r\nToo many connections\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            SocketChannel ch = (SocketChannel) ctx.channel();
+            ch.config().setAutoRead(true);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) {
+                    ch.shutdownOutput();
+                    ctx.executor().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                } else {
+                    ch.close();
+                }
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 }

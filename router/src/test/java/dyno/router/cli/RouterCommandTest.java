@@ -85,4 +85,22 @@ class RouterCommandTest {
         assertThatThrownBy(() -> RouterCommand.parseDuration("--idle-timeout", "soon"))
                 .hasMessage("--idle-timeout: 'soon' (expected: a duration such as 500ms, 5s, 2m)");
     }
+
+    @Test
+    void rejectsAConnectionLimitBelowOneNamingTheOption() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true))
+                .execute("--port", "0", "--backend", "127.0.0.1:5001", "--max-connections", "0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-connections: 0 (expected: >= 1)");
+    }
+
+    @Test
+    void rejectsAMalformedHeaderTimeoutNamingTheOption() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true))
+                .execute("--port", "0", "--backend", "127.0.0.1:5001", "--header-timeout", "soon");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--header-timeout: 'soon'");
+    }
 }
