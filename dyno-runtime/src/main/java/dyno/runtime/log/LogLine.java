@@ -36,6 +36,11 @@ public record LogLine(Instant time, String source, String dyno, String message) 
 
     /** The Heroku form, {@code TIMESTAMP source[dyno]: message}. */
     public String format() {
-        return TIME.format(time) + " " + tag() + ": " + message;
+        return timestamp(time) + " " + tag() + ": " + message;
+    }
+
+    /** A time as log lines print it: {@code 2026-11-28T10:31:02.123456+00:00}. */
+    public static String timestamp(Instant time) {
+        return TIME.format(time);
     }
 }

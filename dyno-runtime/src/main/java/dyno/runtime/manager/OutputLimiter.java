@@ -1,5 +1,6 @@
 package dyno.runtime.manager;
 
+import dyno.runtime.log.LogLine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,7 @@ final class OutputLimiter {
     record Dropped(long count, Instant since) {
         /** The L12 log event. */
         String message() {
-            return "Error L12 (Local buffer overflow) -> " + count + " messages dropped since " + since;
+            return "Error L12 (Local buffer overflow) -> " + count + " messages dropped since " + LogLine.timestamp(since);
         }
     }
 }

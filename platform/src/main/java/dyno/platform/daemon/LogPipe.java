@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The app's log stream: producers (dyno output readers, the manager, the router's event loops)
  * only enqueue; one thread appends to the history buffer, {@code .dyno/log} and the console.
- * When the queue is full, lines are dropped and counted rather than slowing the router.
+ * When the queue is full, lines are dropped and counted rather than slowing the router; once the
+ * writer catches up it says how many, as logplex does: {@code dyno[logplex]: Error L10 (output
+ * buffer overflow): 312 messages dropped since 2026-11-28T15:31:02.123456+00:00}.
  */
 public final class LogPipe implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(LogPipe.class);
@@ -32,6 +34,9 @@ public final class LogPipe implements AutoCloseable {
     private final BufferedWriter file;
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
+    /** Drops already reported, and since when the unreported ones go; writer thread only. */
+    private long reported;
+    private Instant droppingSince;
 
     public LogPipe(LogBuffer buffer, Path logFile, Consumer<LogLine> console) throws IOException {
         this.buffer = buffer;
@@ -67,11 +72,12 @@ public final class LogPipe implements AutoCloseable {
                 if (line == STOP) {
                     break;
                 }
-                buffer.accept(line);
-                console.accept(line);
-                file.write(line.format());
-                file.newLine();
+                if (droppingSince == null && dropped.get() > reported) {
+                    droppingSince = line.time(); // about when the queue overflowed
+                }
+                write(line);
                 if (queue.isEmpty()) {
+                    reportDrops();
                     file.flush();
                 }
             }
@@ -79,6 +85,25 @@ public final class LogPipe implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             logger.warn("log writer failed", e);
+        }
+    }
+
+    private void write(LogLine line) throws IOException {
+        buffer.accept(line);
+        console.accept(line);
+        file.write(line.format());
+        file.newLine();
+    }
+
+    /** Caught up: one L10 line for the lines dropped since the last one. */
+    private void reportDrops() throws IOException {
+        long total = dropped.get();
+        if (total > reported) {
+            Instant since = droppingSince != null ? droppingSince : Instant.now();
+            write(new LogLine(Instant.now(), LogLine.DYNO, "logplex", "Error L10 (output buffer overflow): "
+                    + (total - reported) + " messages dropped since " + LogLine.timestamp(since)));
+            reported = total;
+            droppingSince = null;
         }
     }
 
