@@ -149,7 +149,8 @@ class CrashLoopTest {
         assertThat(notices).as("one L12 a second at most, plus one as each run's output ends")
                 .isLessThanOrEqualTo((long) seconds + completed + 2);
         assertThat(recorder.output("spew.1")).allMatch("boom"::equals);
-        assertThat(history.tail(5000, l -> true)).hasSize(LogBuffer.DEFAULT_CAPACITY);
+        // the history holds the last 1500 of everything logged (fewer only when fewer were logged)
+        assertThat(history.tail(5000, l -> true)).hasSize(Math.min(LogBuffer.DEFAULT_CAPACITY, recorder.lines.size()));
         assertThat(latencies.maxMs()).as("slowest manager call").isLessThan(PROMPT.toMillis());
     }
 
