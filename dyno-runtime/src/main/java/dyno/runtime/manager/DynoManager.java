@@ -496,7 +496,11 @@ public final class DynoManager implements AutoCloseable {
             d.crashes = 0;
         }
         d.upSince = null;
-        Duration delay = settings.backoff().delayFor(d.crashes);
+        Duration coolOff = settings.backoff().delayFor(d.crashes);
+        // A run that lasted its cool-off has waited it already: a dyno killed now and then comes
+        // back at once, while a crash loop (runs of moments) waits every cool-off in full.
+        Duration ran = d.createdAt == null ? Duration.ZERO : Duration.between(d.createdAt, now);
+        Duration delay = ran.compareTo(coolOff) >= 0 ? Duration.ZERO : coolOff;
         d.crashes++;
         setState(d, DynoState.CRASHED);
         releaseWaiter(d);

@@ -85,17 +85,20 @@ class DynoManagerTest {
     @Test
     @Timeout(30)
     void crashedDynoRestartsWithGrowingCoolOffThatResetsAfterStayingUp() throws Exception {
-        DynoManager m = manager("worker: echo boom; sleep 0.5; exit 3\n", FAST);
+        // runs 1-3 last moments (a crash loop); run 4 lasts a second, long enough to move the clock
+        String command = "n=$(cat runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > runs; echo boom; "
+                + "if [ $n -ge 4 ]; then sleep 1; fi; exit 3";
+        DynoManager m = manager("worker: " + command + "\n", FAST);
         m.start(formation(entry("worker", 1)));
 
         await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 200ms (crash 3)"));
         assertThat(recorder.events("worker.1")).containsSubsequence(
-                "Starting process with command `echo boom; sleep 0.5; exit 3`",
+                "Starting process with command `" + command + "`",
                 "State changed from starting to up",
                 "Process exited with status 3",
                 "State changed from up to crashed",
                 "Restarting",
-                "Starting process with command `echo boom; sleep 0.5; exit 3`",
+                "Starting process with command `" + command + "`",
                 "Process exited with status 3",
                 "Restarting in 100ms (crash 2)",
                 "Process exited with status 3",
@@ -109,6 +112,18 @@ class DynoManagerTest {
         await().atMost(WAIT).until(() -> recorder.count("worker.1", "Process exited with status 3") == 4);
         await().atMost(WAIT).until(() -> recorder.count("worker.1", "Restarting") == 2);
         assertThat(recorder.events("worker.1")).doesNotContain("Restarting in 400ms (crash 4)");
+    }
+
+    @Test
+    @Timeout(30)
+    void aDynoThatRanLongerThanItsCoolOffRestartsAtOnce() throws Exception {
+        // each run lasts ~300 ms: longer than the 100 and 200 ms cool-offs, shorter than 400 ms
+        DynoManager m = manager("worker: sleep 0.3; exit 3\n", FAST);
+        m.start(formation(entry("worker", 1)));
+
+        await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 400ms (crash 4)"));
+        List<String> restarts = recorder.events("worker.1").stream().filter(e -> e.startsWith("Restarting")).toList();
+        assertThat(restarts).startsWith("Restarting", "Restarting", "Restarting", "Restarting in 400ms (crash 4)");
     }
 
     @Test
