@@ -54,7 +54,7 @@ if [[ ${#need_install[@]} -gt 0 ]]; then
 fi
 export PATH="$PATH:/usr/sbin"
 if [[ ! -f "$ROUTER_JAR" ]]; then
-  echo "missing $ROUTER_JAR: build it with  mvn -B -ntp -q -pl router,benchmarks package -DskipTests" >&2
+  echo "missing $ROUTER_JAR: build it with  mvn -B -ntp -q -pl benchmarks -am package -DskipTests" >&2
   exit 1
 fi
 
@@ -91,28 +91,9 @@ stop_pid() { # pid
   PIDS=("${keep[@]}")
 }
 
-# ---- backends: two nginx, one worker each, 14-byte body, no logs ----
+# ---- backends: two nginx, one worker each, 14-byte body, no logs (nginx-backend.sh) ----
 start_backend() { # port
-  local dir="$WORK/backend-$1"
-  mkdir -p "$dir/logs" "$dir/tmp"
-  cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $dir/tmp/body; proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fcgi; uwsgi_temp_path $dir/tmp/uwsgi; scgi_temp_path $dir/tmp/scgi;
-  keepalive_requests 10000000;
-  keepalive_timeout 120s;
-  server {
-    listen 127.0.0.1:$1;
-    location / { default_type text/plain; return 200 "Hello, world!\n"; }
-  }
-}
-CONF
-  nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+  "$ROOT/benchmarks/load/nginx-backend.sh" "$WORK/backend-$1" "$1" &
   PIDS+=($!)
   wait_port "$1"
 }

@@ -65,23 +65,9 @@ trap 'exit 130' INT TERM
 # ---- the app: each web dyno is an nginx on $PORT answering 14 bytes ----
 APP="$WORK/app"
 mkdir -p "$APP"
-cat >"$APP/web.sh" <<'SH'
+cat >"$APP/web.sh" <<SH
 #!/bin/sh
-d="$(pwd)/.nginx/$DYNO"; mkdir -p "$d/tmp" "$d/logs"
-cat >"$d/nginx.conf" <<CONF
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $d/tmp/body; proxy_temp_path $d/tmp/proxy;
-  fastcgi_temp_path $d/tmp/fcgi; uwsgi_temp_path $d/tmp/uwsgi; scgi_temp_path $d/tmp/scgi;
-  keepalive_requests 10000000; keepalive_timeout 120s;
-  server { listen 127.0.0.1:$PORT; location / { default_type text/plain; return 200 "Hello, world!\n"; } }
-}
-CONF
-exec nginx -p "$d" -c "$d/nginx.conf" -g 'daemon off;'
+exec "$ROOT/benchmarks/load/nginx-backend.sh" "\$(pwd)/.nginx/\$DYNO" "\$PORT"
 SH
 chmod +x "$APP/web.sh"
 echo "web: ./web.sh" >"$APP/Procfile"
