@@ -106,12 +106,14 @@ class ConnectionFloodTest {
 
                 // (a) the excess is answered 503 and closed, quickly
                 List<Socket> pending = new ArrayList<>(sockets);
+                // what each socket has received so far: the 503 and the close can arrive in separate polls
+                java.util.Map<Socket, StringBuilder> answers = new java.util.HashMap<>();
                 int refusedCount = 0;
                 String sample = null;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (refusedCount < flood - perClient && System.nanoTime() < deadline) {
                     for (int i = pending.size() - 1; i >= 0; i--) {
-                        StringBuilder answer = new StringBuilder();
+                        StringBuilder answer = answers.computeIfAbsent(pending.get(i), k -> new StringBuilder());
                         if (refused(pending.get(i), answer)) {
                             pending.remove(i);
                             refusedCount++;
