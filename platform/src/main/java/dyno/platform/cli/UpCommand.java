@@ -64,6 +64,18 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--memory-quota", hidden = true, description = "Override every size's memory quota, in MB (tests).")
     long memoryQuotaMb;
 
+    @Option(names = "--header-timeout", converter = DurationConverter.class, defaultValue = "10s",
+            description = "Time a client has to send a request head; slower ones get 408 (default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "10000",
+            description = "Client connections open at once; past it 503 (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-client", defaultValue = "1000",
+            description = "Client connections open at once from one address; past it 503 (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient;
+
     @Option(names = "--api-port", defaultValue = "0",
             description = "Control API port on 127.0.0.1, e.g. for a Prometheus scrape config (default: any free port).")
     int apiPort;
@@ -77,7 +89,8 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
-        RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort).balance(Balance.parse(balance));
+        RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort).balance(Balance.parse(balance))
+                .headerTimeout(headerTimeout).maxConnections(maxConnections).maxConnectionsPerClient(maxConnectionsPerClient);
         if (threads != null) {
             router.threads(threads);
         }
