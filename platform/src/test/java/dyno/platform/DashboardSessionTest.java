@@ -110,4 +110,33 @@ class DashboardSessionTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(daemon.manager().formation().quantity("worker")).isEqualTo(1);
     }
+
+    @Test
+    void anIdleAppShowsIdleWhileWatchedAndWakesOnARealRequest() throws Exception {
+        daemon.close();
+        daemon = TestApps.start(dir, TestApps.lines(), List.of("web=1"), Duration.ofSeconds(2));
+        info = DaemonInfo.readLive(dir).orElseThrow();
+        HttpResponse<String> in = get(login(), null);
+        String setCookie = in.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        // polled every 200 ms the whole time: watching the dashboard is not traffic, the app still sleeps
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> webState(get("/dashboard/state", cookie)).equals("idle"));
+        for (int i = 0; i < 10; i++) {
+            assertThat(webState(get("/dashboard/state", cookie))).isEqualTo("idle");
+            Thread.sleep(200);
+        }
+        assertThat(TestApps.get(daemon.routerPort(), "/").body()).startsWith("Hello from web.1");
+        assertThat(webState(get("/dashboard/state", cookie))).isEqualTo("up");
+    }
+
+    private static String webState(HttpResponse<String> state) throws Exception {
+        for (JsonNode d : MetricsEndpointTest.json(state).path("dynos")) {
+            if (d.path("name").asText().equals("web.1")) {
+                return d.path("state").asText();
+            }
+        }
+        return "missing";
+    }
 }
