@@ -42,17 +42,9 @@ PORT_HAPROXY=$((BASE_PORT + 11))
 PORT_NGINX=$((BASE_PORT + 12))
 
 # ---- tools ----
-need_install=()
-command -v wrk >/dev/null || need_install+=(wrk)
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_install+=(nginx-light)
-command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || need_install+=(haproxy)
-if [[ ${#need_install[@]} -gt 0 ]]; then
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
-  echo "installing ${need_install[*]} from Debian packages" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}" >/dev/null
-fi
-export PATH="$PATH:/usr/sbin"
+# shellcheck source=lib.sh
+source "$ROOT/benchmarks/load/lib.sh"
+install_missing wrk=wrk nginx=nginx-light haproxy=haproxy
 if [[ ! -f "$ROUTER_JAR" ]]; then
   echo "missing $ROUTER_JAR: build it with  mvn -B -ntp -q -pl benchmarks -am package -DskipTests" >&2
   exit 1
@@ -73,15 +65,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_port() { # port
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "nothing listens on 127.0.0.1:$1" >&2
-  return 1
-}
 
 stop_pid() { # pid
   kill "$1" 2>/dev/null || true

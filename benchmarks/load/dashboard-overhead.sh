@@ -35,17 +35,10 @@ ROUTER_THREADS="${ROUTER_THREADS:-2}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="$ROOT/platform/target/dyno.jar"
 
-need_install=()
-command -v wrk >/dev/null || need_install+=(wrk)
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_install+=(nginx-light)
-[[ "$VIEWER" == curl || -x /usr/bin/chromium ]] || need_install+=(chromium)
-if [[ ${#need_install[@]} -gt 0 ]]; then
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
-  echo "installing ${need_install[*]} from Debian packages" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}" >/dev/null
-fi
-export PATH="$PATH:/usr/sbin"
+# shellcheck source=lib.sh
+source "$ROOT/benchmarks/load/lib.sh"
+install_missing wrk=wrk nginx=nginx-light
+[[ "$VIEWER" == curl ]] || install_missing chromium=chromium
 [[ -f "$JAR" ]] || (cd "$ROOT" && mvn -B -ntp -q -pl platform -am package -DskipTests)
 
 WORK="$(mktemp -d /tmp/dyno-dashboard.XXXXXX)"
