@@ -1,5 +1,6 @@
 package dyno.router.proxy;
 
+import dyno.router.RequestObserver;
 import dyno.router.pool.LoopPool;
 import dyno.router.select.Dyno;
 import dyno.router.select.DynoTable;
@@ -914,26 +915,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- access log ----
 
     private void logAccess(RouteError error, String detail) {
-        if (method == null && error != RouteError.BAD_REQUEST) {
-            return;
+        boolean observed = px.observer != RequestObserver.NONE && (method != null || error == RouteError.BAD_REQUEST);
+        boolean logged = method != null && px.accessLogEnabled();
+        if (!observed && !logged) {
+            return; // neither wanted: not even the clock is read
         }
         long now = System.nanoTime();
         String dynoName = dyno != null ? dyno.name() : null;
         boolean reachedDyno = dispatchNanos != 0;
-        int logged = error == null ? status : error.status();
-        try {
-            px.observer.requestCompleted(dynoName, logged, error == null ? null : error.code(),
-                    reachedDyno ? connectNanos : -1, reachedDyno ? now - dispatchNanos : -1);
-        } catch (RuntimeException e) {
-            logger.warn("Request observer failed", e);
+        int answered = error == null ? status : error.status();
+        if (observed) {
+            try {
+                px.observer.requestCompleted(dynoName, answered, error == null ? null : error.code(),
+                        reachedDyno ? connectNanos : -1, reachedDyno ? now - dispatchNanos : -1);
+            } catch (RuntimeException e) {
+                logger.warn("Request observer failed", e);
+            }
         }
-        if (method == null || !px.accessLogEnabled()) {
+        if (!logged) {
             return;
         }
         long service = reachedDyno ? TimeUnit.NANOSECONDS.toMillis(now - dispatchNanos) : -1;
         long loggedBytes = error == null || responseStarted ? bytes : (reachedDyno ? 0 : -1);
         String line = AccessLine.format(error, detail, method, path, host, requestId, fwd, dynoName,
-                reachedDyno ? connectMs : -1, service, logged, loggedBytes);
+                reachedDyno ? connectMs : -1, service, answered, loggedBytes);
         try {
             px.accessLog.log(line);
         } catch (RuntimeException e) {
