@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  */
 final class Dashboard {
     static final String PATH = "/dashboard";
-    private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+    /** uPlot's files in its WebJar, whichever version the build bundled. */
+    private static final String UPLOT = "META-INF/resources/webjars/uplot/" + webJarVersion("uplot") + "/dist/";
     /** Asset name to classpath resource and content type; nothing else is served. */
     private static final Map<String, String[]> ASSETS = Map.of(
             "app.js", new String[] {"dashboard/app.js", "text/javascript; charset=utf-8"},
@@ -157,6 +158,19 @@ final class Dashboard {
         String html = "<!doctype html><meta charset=utf-8><title>Dyno</title>"
                 + "<body style=\"font-family:system-ui;margin:3em\"><h1>Dyno dashboard</h1><p>" + message + "</p>";
         send(ex, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String webJarVersion(String artifact) {
+        String pom = "META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
+        try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(pom)) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "missing-from-the-build");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("reading " + pom, e);
+        }
     }
 
     private static byte[] resource(String name) throws IOException {
