@@ -2,6 +2,7 @@ package dyno.router.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dyno.router.testing.RouterFixture;
 import io.netty.channel.epoll.Epoll;
@@ -54,7 +55,10 @@ class TransportTest {
     @ParameterizedTest
     @ValueSource(strings = {"io_uring", "epoll", "nio"})
     void routesRoundRobinAndStreamsAnUploadOverEachTransport(String transport) throws Exception {
+        assumeTrue(!transport.equals("io_uring") || IoUring.isAvailable(), "io_uring is not available here");
+        assumeTrue(!transport.equals("epoll") || Epoll.isAvailable(), "epoll is not available here");
         System.setProperty(Transport.PROPERTY, transport);
+        assertThat(Transport.detect().name()).isEqualTo(transport); // what the router below runs on
         try (RouterFixture fx = new RouterFixture()) {
             fx.addBackend("web.1");
             fx.addBackend("web.2");
