@@ -62,7 +62,7 @@ public final class Router implements AutoCloseable {
             DynoTable table = new DynoTable(config.balance().newStrategy(), group, config.quarantine(), config.maxHeld(),
                     listener);
             Bootstrap backend = ChannelSettings.backend(new Bootstrap(), transport, config);
-            Pools pools = new Pools(group, backend, BackendInitializer::create);
+            Pools pools = new Pools(group, backend, BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
             table.watch(pools);
             HealthMonitor health = null;
             if (config.healthPath() != null) {

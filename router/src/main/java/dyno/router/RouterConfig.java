@@ -30,6 +30,8 @@ public record RouterConfig(
         int maxInFlightPerDyno,
         int maxConnections,
         int maxConnectionsPerClient,
+        int maxHeadBytes,
+        Duration dynoKeepAlive,
         AccessLogSink accessLog,
         RequestObserver observer,
         Balance balance) {
@@ -62,6 +64,11 @@ public record RouterConfig(
         atLeastOne(maxInFlightPerDyno, "maxInFlightPerDyno");
         atLeastOne(maxConnections, "maxConnections");
         atLeastOne(maxConnectionsPerClient, "maxConnectionsPerClient");
+        if (maxHeadBytes < MIN_HEAD_BYTES || maxHeadBytes > MAX_HEAD_BYTES) {
+            throw new IllegalArgumentException("maxHeadBytes: " + maxHeadBytes + " (expected: " + MIN_HEAD_BYTES
+                    + ".." + MAX_HEAD_BYTES + ")");
+        }
+        positive(dynoKeepAlive, "dynoKeepAlive");
         if (maxHeld < 0) {
             throw new IllegalArgumentException("maxHeld: " + maxHeld + " (expected: >= 0)");
         }
@@ -70,16 +77,22 @@ public record RouterConfig(
         requireNonNull(balance, "balance");
     }
 
+    /** Smallest head limit: a request line of 8 KB must fit, with room for headers. */
+    public static final int MIN_HEAD_BYTES = 16 * 1024;
+    /** Largest head limit. */
+    public static final int MAX_HEAD_BYTES = 16 * 1024 * 1024;
+
     /**
      * Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks; a
      * request head must arrive within 10 s (of the accept, or of its first byte on a kept-alive
-     * connection); at most 10000 client connections are open at once, 1000 from one address.
+     * connection); at most 10000 client connections are open at once, 1000 from one address; a
+     * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s.
      */
     public static RouterConfig defaults() {
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
-                Duration.ofSeconds(75), 1000, 200, 10_000, 1000, AccessLogSink.slf4j(), RequestObserver.NONE,
+                Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
                 Balance.ROUND_ROBIN);
     }
 
@@ -127,6 +140,8 @@ public record RouterConfig(
         private int maxInFlightPerDyno;
         private int maxConnections;
         private int maxConnectionsPerClient;
+        private int maxHeadBytes;
+        private Duration dynoKeepAlive;
         private AccessLogSink accessLog;
         private RequestObserver observer;
         private Balance balance;
@@ -151,6 +166,8 @@ public record RouterConfig(
             maxInFlightPerDyno = c.maxInFlightPerDyno;
             maxConnections = c.maxConnections;
             maxConnectionsPerClient = c.maxConnectionsPerClient;
+            maxHeadBytes = c.maxHeadBytes;
+            dynoKeepAlive = c.dynoKeepAlive;
             accessLog = c.accessLog;
             observer = c.observer;
             balance = c.balance;
@@ -197,6 +214,13 @@ public record RouterConfig(
         public Builder maxConnections(int n) { this.maxConnections = n; return this; }
         /** Client connections open at once from one address; past it, 503 and closed. */
         public Builder maxConnectionsPerClient(int n) { this.maxConnectionsPerClient = n; return this; }
+        /** Largest request or response head (start line and headers): else 431, or 502 H17 for a dyno. */
+        public Builder maxHeadBytes(int n) { this.maxHeadBytes = n; return this; }
+        /**
+         * How long an unused dyno connection stays in the pool: shorter than the apps' own keep-alive
+         * (Node 5 s, gunicorn 2 s), so the router rarely reuses a connection the dyno is closing.
+         */
+        public Builder dynoKeepAlive(Duration d) { this.dynoKeepAlive = d; return this; }
         /** Where access lines go. */
         public Builder accessLog(AccessLogSink sink) { this.accessLog = sink; return this; }
         /** Told about every finished request (metrics); {@link RequestObserver#NONE} by default. */
@@ -208,7 +232,8 @@ public record RouterConfig(
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
-                    holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, accessLog, observer, balance);
+                    holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
+                    balance);
         }
     }
 }

@@ -22,11 +22,11 @@ public class AccessLineBenchmark {
 
     @Benchmark
     public String info() {
-        return AccessLine.format(null, null, method, path, host, requestId, fwd, dyno, 0, 3, 200, 1234);
+        return AccessLine.format(null, null, method, path, host, requestId, fwd, dyno, 0, 3, 200, 1234, 0);
     }
 
     @Benchmark
     public String error() {
-        return AccessLine.format(RouteError.H14, null, method, path, host, requestId, fwd, null, -1, -1, 503, -1);
+        return AccessLine.format(RouteError.H14, null, method, path, host, requestId, fwd, null, -1, -1, 503, -1, 0);
     }
 }

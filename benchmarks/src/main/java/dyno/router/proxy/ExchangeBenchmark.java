@@ -14,7 +14,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -77,17 +76,17 @@ public class ExchangeBenchmark {
                 EventLoop loop = ch.eventLoop();
                 DynoTable table = new DynoTable(new RoundRobinStrategy(), loop, config.quarantine(), 1000,
                         RouterListener.NONE);
-                Pools pools = new Pools(loop, new Bootstrap(), BackendInitializer::create);
+                Pools pools = new Pools(loop, new Bootstrap(), BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
                 table.watch(pools);
                 table.add("web.1", new InetSocketAddress("127.0.0.1", 5001));
                 Dyno dyno = table.snapshot().get(0);
                 LoopPool pool = pools.forLoop(loop);
-                EmbeddedChannel b = new EmbeddedChannel(BackendInitializer.create(dyno, pool));
+                EmbeddedChannel b = new EmbeddedChannel(BackendInitializer.factory(config.maxHeadBytes()).apply(dyno, pool));
                 b.config().setAllocator(alloc);
                 pool.offer(dyno, b);
                 backendHolder[0] = b;
                 ProxyContext px = new ProxyContext(config, table, pools);
-                ch.pipeline().addLast(ProxyInitializer.CODEC, new HttpServerCodec(ProxyInitializer.decoderConfig()));
+                ch.pipeline().addLast(ProxyInitializer.CODEC, ProxyInitializer.clientCodec(config));
                 ch.pipeline().addLast(new FrontendHandler(px));
             }
         });

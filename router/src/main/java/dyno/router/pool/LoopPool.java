@@ -8,47 +8,59 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
  * Keep-alive connections to dynos owned by one event loop. Every method runs on that loop only, so
- * nothing here is synchronized; other threads go through {@link EventLoop#execute(Runnable)}.
+ * nothing here is synchronized; other threads go through {@link EventLoop#execute(Runnable)}. A
+ * connection unused for the keep-alive period is closed, before the dyno's own keep-alive timeout
+ * closes it under a request.
  */
 public final class LoopPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final int maxIdlePerDyno;
     private final BiFunction<Dyno, LoopPool, ChannelHandler> initializer;
-    private final Map<Dyno, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final long keepAliveNanos;
+    private final Map<Dyno, ArrayDeque<Idle>> idle = new HashMap<>();
+    private boolean sweeping;
+
+    /** A pooled connection and when it was last used. */
+    private record Idle(Channel channel, long sinceNanos) {
+    }
 
     LoopPool(EventLoop loop, Bootstrap template, int maxIdlePerDyno,
-             BiFunction<Dyno, LoopPool, ChannelHandler> initializer) {
+             BiFunction<Dyno, LoopPool, ChannelHandler> initializer, Duration keepAlive) {
         this.loop = requireNonNull(loop, "loop");
         this.bootstrap = template.clone(loop);
         this.maxIdlePerDyno = maxIdlePerDyno;
         this.initializer = requireNonNull(initializer, "initializer");
+        this.keepAliveNanos = keepAlive.toNanos();
     }
 
     public EventLoop loop() {
         return loop;
     }
 
-    /** A pooled connection that is still open, most recently used first; null if none. */
+    /** A pooled connection that is still open and fresh, most recently used first; null if none. */
     public Channel poll(Dyno dyno) {
         assert loop.inEventLoop();
-        ArrayDeque<Channel> channels = idle.get(dyno);
+        ArrayDeque<Idle> channels = idle.get(dyno);
         if (channels == null) {
             return null;
         }
-        // Bounded by the deque's size; stale channels are dropped as they are met.
-        for (Channel ch = channels.pollFirst(); ch != null; ch = channels.pollFirst()) {
-            if (ch.isActive()) {
-                return ch;
+        long now = System.nanoTime();
+        // Bounded by the deque's size; closed and expired channels are dropped as they are met.
+        for (Idle c = channels.pollFirst(); c != null; c = channels.pollFirst()) {
+            if (c.channel.isActive() && now - c.sinceNanos < keepAliveNanos) {
+                return c.channel;
             }
-            ch.close();
+            c.channel.close();
         }
         return null;
     }
@@ -66,44 +78,67 @@ public final class LoopPool {
             ch.close();
             return;
         }
-        ArrayDeque<Channel> channels = idle.computeIfAbsent(dyno, d -> new ArrayDeque<>());
+        ArrayDeque<Idle> channels = idle.computeIfAbsent(dyno, d -> new ArrayDeque<>());
         if (channels.size() >= maxIdlePerDyno) {
             ch.close();
             return;
         }
-        channels.addFirst(ch);
+        channels.addFirst(new Idle(ch, System.nanoTime()));
+        if (!sweeping) {
+            sweeping = true;
+            loop.schedule(this::sweep, keepAliveNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Closes the connections unused for the keep-alive period; runs while any connection is pooled. */
+    private void sweep() {
+        long now = System.nanoTime();
+        boolean any = false;
+        for (ArrayDeque<Idle> channels : idle.values()) {
+            // Oldest last: stop at the first one still fresh.
+            for (Idle c = channels.peekLast(); c != null && now - c.sinceNanos >= keepAliveNanos; c = channels.peekLast()) {
+                channels.pollLast();
+                c.channel.close();
+            }
+            any |= !channels.isEmpty();
+        }
+        if (any) {
+            loop.schedule(this::sweep, Math.max(keepAliveNanos / 2, 1), TimeUnit.NANOSECONDS);
+        } else {
+            sweeping = false;
+        }
     }
 
     /** Forgets an idle connection that closed or misbehaved. */
     public void discard(Dyno dyno, Channel ch) {
         assert loop.inEventLoop();
-        ArrayDeque<Channel> channels = idle.get(dyno);
+        ArrayDeque<Idle> channels = idle.get(dyno);
         if (channels != null) {
-            channels.remove(ch);
+            channels.removeIf(c -> c.channel == ch);
         }
         ch.close();
     }
 
     /** Idle connections to the dyno. */
     public int idleCount(Dyno dyno) {
-        ArrayDeque<Channel> channels = idle.get(dyno);
+        ArrayDeque<Idle> channels = idle.get(dyno);
         return channels == null ? 0 : channels.size();
     }
 
     void evict(Dyno dyno) {
         assert loop.inEventLoop();
-        ArrayDeque<Channel> channels = idle.remove(dyno);
+        ArrayDeque<Idle> channels = idle.remove(dyno);
         if (channels != null) {
-            for (Channel ch : channels) {
-                ch.close();
+            for (Idle c : channels) {
+                c.channel.close();
             }
         }
     }
 
     void evictAll() {
-        for (ArrayDeque<Channel> channels : idle.values()) {
-            for (Channel ch : channels) {
-                ch.close();
+        for (ArrayDeque<Idle> channels : idle.values()) {
+            for (Idle c : channels) {
+                c.channel.close();
             }
         }
         idle.clear();

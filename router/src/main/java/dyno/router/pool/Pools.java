@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -18,9 +19,12 @@ public final class Pools implements DynoTable.Membership {
 
     private final Map<EventExecutor, LoopPool> byLoop = new IdentityHashMap<>();
 
-    public Pools(EventLoopGroup group, Bootstrap template, BiFunction<Dyno, LoopPool, ChannelHandler> initializer) {
+    /** Pools whose connections stay at most {@code keepAlive} unused. */
+    public Pools(EventLoopGroup group, Bootstrap template, BiFunction<Dyno, LoopPool, ChannelHandler> initializer,
+                 Duration keepAlive) {
         for (EventExecutor executor : group) {
-            byLoop.put(executor, new LoopPool((EventLoop) executor, template, MAX_IDLE_PER_DYNO, initializer));
+            byLoop.put(executor, new LoopPool((EventLoop) executor, template, MAX_IDLE_PER_DYNO, initializer,
+                    keepAlive));
         }
     }
 

@@ -1,17 +1,21 @@
 package dyno.router.proxy;
 
-/** Formats Heroku's router log line (logfmt). */
+/**
+ * Formats Heroku's router log line (logfmt). Every value a client chose is escaped: {@code path}
+ * and {@code fwd} are always quoted, {@code method} and {@code host} are quoted when they hold
+ * anything but token characters, so no client can add a field or a line to the log.
+ */
 final class AccessLine {
     private AccessLine() {
     }
 
     /**
      * One line; {@code connectMs}/{@code serviceMs}/{@code bytes} below 0 print empty, as Heroku does
-     * when no dyno was reached.
+     * when no dyno was reached; {@code retries} above 0 adds {@code retries=N}.
      */
     static String format(RouteError error, String detail, String method, String path, String host,
                          String requestId, String fwd, String dyno, long connectMs, long serviceMs, int status,
-                         long bytes) {
+                         long bytes, int retries) {
         // Sized for the whole line up front: growing the builder copies it (and allocates) again.
         int size = 160 + method.length() + path.length() + host.length() + requestId.length() + fwd.length()
                 + (dyno == null ? 0 : dyno.length()) + (error == null ? 0 : 64 + (detail == null ? 0 : detail.length()));
@@ -26,10 +30,12 @@ final class AccessLine {
             b.append(" desc=");
             quote(b, detail == null ? error.description() : error.description() + ": " + detail);
         }
-        b.append(" method=").append(method);
+        b.append(" method=");
+        value(b, method);
         b.append(" path=");
         quote(b, path);
-        b.append(" host=").append(host);
+        b.append(" host=");
+        value(b, host);
         b.append(" request_id=").append(requestId);
         b.append(" fwd=");
         quote(b, fwd);
@@ -48,7 +54,24 @@ final class AccessLine {
             b.append(bytes);
         }
         b.append(" protocol=http");
+        if (retries > 0) {
+            b.append(" retries=").append(retries);
+        }
         return b.toString();
+    }
+
+    /** Bare when every character is safe in logfmt (as a host or method is), else quoted. */
+    private static void value(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']' || c == '~' || c == '%';
+            if (!safe) {
+                quote(b, s);
+                return;
+            }
+        }
+        b.append(s);
     }
 
     private static void quote(StringBuilder b, String s) {
@@ -58,7 +81,7 @@ final class AccessLine {
             if (c == '"' || c == '\\') {
                 b.append('\\');
             }
-            b.append(c < 0x20 ? ' ' : c);
+            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
         }
         b.append('"');
     }

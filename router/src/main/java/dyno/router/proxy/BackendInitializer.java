@@ -5,33 +5,31 @@ import dyno.router.select.Dyno;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import java.util.function.BiFunction;
 
-/** Pipeline of a connection to a dyno: HTTP/1.1 client codec, then {@link BackendHandler}. */
+/** Pipeline of a connection to a dyno: {@link DynoCodec}, then {@link BackendHandler}. */
 public final class BackendInitializer extends ChannelInitializer<Channel> {
     static final String CODEC = "http";
 
     private final Dyno dyno;
     private final LoopPool pool;
+    private final int maxHeadBytes;
 
-    public BackendInitializer(Dyno dyno, LoopPool pool) {
+    private BackendInitializer(Dyno dyno, LoopPool pool, int maxHeadBytes) {
         this.dyno = dyno;
         this.pool = pool;
+        this.maxHeadBytes = maxHeadBytes;
     }
 
-    /** For {@link dyno.router.pool.Pools}. */
-    public static ChannelHandler create(Dyno dyno, LoopPool pool) {
-        return new BackendInitializer(dyno, pool);
+    /** For {@link dyno.router.pool.Pools}: dyno responses whose head exceeds {@code maxHeadBytes} are refused. */
+    public static BiFunction<Dyno, LoopPool, ChannelHandler> factory(int maxHeadBytes) {
+        return (dyno, pool) -> new BackendInitializer(dyno, pool, maxHeadBytes);
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(CheckedHeaders.MAX_LINE)
-                .setMaxHeaderSize(256 * 1024)
-                .setMaxChunkSize(16 * 1024);
-        ch.pipeline().addLast(CODEC, new HttpClientCodec(decoder, false, false));
+        ch.pipeline().addLast(CODEC, new DynoCodec(ProxyInitializer.decoderConfig(maxHeadBytes, CheckedHeaders.RESPONSES)));
         ch.pipeline().addLast(new BackendHandler(dyno, pool));
     }
 }

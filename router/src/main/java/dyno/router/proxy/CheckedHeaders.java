@@ -9,32 +9,22 @@ import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
 
 /**
- * Request headers that enforce Heroku's limits while the decoder fills them, and refuse the framing
- * ambiguities Netty would otherwise normalize away (it drops Content-Length next to
- * Transfer-Encoding) or pass on (a second Host, a Transfer-Encoding other than a single
- * {@code chunked}, which a dyno could read differently). A violation throws inside the decoder,
- * which turns it into a failed {@code DecoderResult}; the proxy answers 400. {@link #seal()} ends
- * checking once decoded.
+ * Headers that refuse, while the decoder fills them, the framing ambiguities Netty would otherwise
+ * normalize away (it drops Content-Length next to Transfer-Encoding) or pass on (a Transfer-Encoding
+ * other than a single {@code chunked}, which the peer could read differently). Request headers also
+ * enforce Heroku's per-line and count limits and a single Host. A violation throws inside the
+ * decoder, which turns it into a failed {@code DecoderResult}: the proxy answers 400 to a client and
+ * 502 (H17) for a dyno's response, as nginx does. {@link #seal()} ends checking once decoded.
  */
 final class CheckedHeaders extends DefaultHttpHeaders {
     static final int MAX_LINE = 8192;
     static final int MAX_NAME = 1000;
     static final int MAX_HEADERS = 1000;
-    /** Whole header block: what the per-line and count limits allow. */
-    static final int MAX_HEADER_BLOCK = MAX_HEADERS * (MAX_LINE + 2);
 
-    static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
-        @Override
-        public HttpHeaders newHeaders() {
-            return new CheckedHeaders();
-        }
+    static final HttpHeadersFactory REQUESTS = factory(false);
+    static final HttpHeadersFactory RESPONSES = factory(true);
 
-        @Override
-        public HttpHeaders newEmptyHeaders() {
-            return DefaultHttpHeadersFactory.headersFactory().newEmptyHeaders();
-        }
-    };
-
+    private final boolean response;
     private boolean sealed;
     private int count;
     private String contentLength;
@@ -48,6 +38,24 @@ final class CheckedHeaders extends DefaultHttpHeaders {
         MalformedRequestException(String message) {
             super(message);
         }
+    }
+
+    private CheckedHeaders(boolean response) {
+        this.response = response;
+    }
+
+    private static HttpHeadersFactory factory(boolean response) {
+        return new HttpHeadersFactory() {
+            @Override
+            public HttpHeaders newHeaders() {
+                return new CheckedHeaders(response);
+            }
+
+            @Override
+            public HttpHeaders newEmptyHeaders() {
+                return DefaultHttpHeadersFactory.headersFactory().newEmptyHeaders();
+            }
+        };
     }
 
     @Override
@@ -67,12 +75,14 @@ final class CheckedHeaders extends DefaultHttpHeaders {
             throw new MalformedRequestException("more than " + MAX_HEADERS + " headers");
         }
         int nameLength = name.length();
-        if (nameLength > MAX_NAME) {
-            throw new MalformedRequestException("header name longer than " + MAX_NAME + " bytes");
-        }
         String text = String.valueOf(value);
-        if (nameLength + 2 + text.length() > MAX_LINE) {
-            throw new MalformedRequestException("header line longer than " + MAX_LINE + " bytes");
+        if (!response) {
+            if (nameLength > MAX_NAME) {
+                throw new MalformedRequestException("header name longer than " + MAX_NAME + " bytes");
+            }
+            if (nameLength + 2 + text.length() > MAX_LINE) {
+                throw new MalformedRequestException("header line longer than " + MAX_LINE + " bytes");
+            }
         }
         if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
             if (transferEncoding) {
@@ -94,7 +104,7 @@ final class CheckedHeaders extends DefaultHttpHeaders {
                 throw new MalformedRequestException("Transfer-Encoding other than chunked");
             }
             transferEncoding = true;
-        } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
+        } else if (!response && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
             if (host) {
                 throw new MalformedRequestException("more than one Host header");
             }

@@ -17,7 +17,7 @@ final class ErrorPage {
 
     static {
         for (RouteError e : RouteError.values()) {
-            String title = e.status() == 400 ? "Bad Request" : "Application Error";
+            String title = e.code() == null ? HttpResponseStatus.valueOf(e.status()).reasonPhrase() : "Application Error";
             String line = e.code() == null ? e.description() : e.code() + " " + e.description();
             String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title
                     + "</title></head>\n<body><h1>" + title + "</h1>\n<p>" + line + "</p></body></html>\n";

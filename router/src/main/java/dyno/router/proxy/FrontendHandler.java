@@ -1,6 +1,5 @@
 package dyno.router.proxy;
 
-import dyno.router.RequestObserver;
 import dyno.router.pool.LoopPool;
 import dyno.router.select.Dyno;
 import dyno.router.select.DynoTable;
@@ -13,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -24,9 +24,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * connection it borrows, runs on the client channel's event loop, so no field needs a lock.
  *
  * <p>Requests are handled one at a time in arrival order: once a request is fully received the
- * client is not read again until its response is complete (pipelined requests wait in
- * {@link #inbound}). Bodies stream: the client is read only while the dyno connection is writable,
- * the dyno only while the client connection is writable.
+ * client is not read again until its exchange has ended, which is after the dyno's last response byte
+ * and the end of the read that carried it (pipelined requests wait in {@link #inbound}). Bodies
+ * stream: the client is read only while the dyno connection is writable, the dyno only while the
+ * client connection is writable.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(FrontendHandler.class);
@@ -54,65 +54,43 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain\r\n"
             + "Content-Length: 16\r\nConnection: close\r\n\r\nRequest Timeout\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 23\r\nConnection: close\r\nRetry-After: 1\r\n\r\nRouter memory is full\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
 
-    private enum State { AWAIT, ROUTING, FORWARDING, DISCARD, TUNNEL, CLOSED }
+    /**
+     * AWAIT: between requests. ROUTING: choosing or connecting to a dyno, or held. FORWARDING: the
+     * exchange streams. ENDING: the response ended; the rest of the dyno's read is still being
+     * decoded before its connection may be pooled and the next request may start. DISCARD: dropping
+     * the body of a refused request. TUNNEL: an upgraded connection.
+     */
+    private enum State { AWAIT, ROUTING, FORWARDING, ENDING, DISCARD, TUNNEL, CLOSED }
 
     private final ProxyContext px;
     private final DynoTable table;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
-    private final Runnable timerTask = this::onTimer;
+    private final Exchange ex = new Exchange();
     private final ChannelFutureListener connectListener = this::onConnect;
     private final DynoTable.Held holdHandle = this::releaseHeld;
 
     private ChannelHandlerContext ctx;
     private Channel client;
+    private ClientCodec codec;
     private LoopPool pool;
+    private LazyTimer timer;
     private String clientIp = "";
+    private String localHost = "";
     private int localPort;
     private State state = State.AWAIT;
-    private ScheduledFuture<?> timer;
-    private long timerAtNanos;
-    private long deadlineNanos;
-    private boolean timerArmed;
-    private Ticker ticker;
     private long lastClientActivity;
     /** When the request head being received began (accept, or its first byte); 0 between requests. */
     private long headStartNanos;
+    /** Bytes of the head being received, taken from the router's head budget. */
+    private long headReserved;
     private ChannelHandlerContext watchCtx;
     private boolean processing;
-
-    // The exchange under way; reset by clearExchange().
-    private HttpRequest request;
-    private String method;
-    private String path;
-    private String host;
-    private String requestId;
-    private String fwd;
-    private boolean clientHttp10;
-    private boolean clientKeepAlive;
-    private boolean headRequest;
-    private boolean upgradeRequested;
-    private long startNanos;
-    private boolean receivedAll;
-    private long requestSentNanos;
-    private int attempts;
-    private RouteException lastConnectFailure;
-    private boolean held;
-    private Dyno dyno;
     private Channel backend;
     private BackendHandler backendHandler;
-    private long connectStartNanos;
-    private long connectMs = -1;
-    private long connectNanos = -1;
-    private long dispatchNanos;
-    private long lastBackendActivity;
-    private boolean informational;
-    private boolean upgrading;
-    private boolean responseStarted;
-    private int status;
-    private long bytes;
-    private boolean backendKeepAlive;
-    private boolean closeAfterResponse;
 
     FrontendHandler(ProxyContext px) {
         this.px = px;
@@ -124,8 +102,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.ticker = ctx.executor().ticker();
         this.client = ctx.channel();
+        this.codec = ctx.pipeline().get(ClientCodec.class);
+        this.timer = new LazyTimer(ctx.executor(), this::onTimer);
         this.pool = px.pools.forLoop(client.eventLoop());
         SocketAddress remote = client.remoteAddress();
         if (remote instanceof InetSocketAddress r) {
@@ -134,10 +113,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         SocketAddress local = client.localAddress();
         if (local instanceof InetSocketAddress l) {
             localPort = l.getPort();
+            String ip = l.getAddress() != null ? l.getAddress().getHostAddress() : l.getHostString();
+            localHost = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + localPort;
         }
         lastClientActivity = System.nanoTime();
         headStartNanos = lastClientActivity; // the first request head is due within the header timeout
-        armTimer(Math.min(px.idleNanos, px.headerNanos));
+        timer.arm(Math.min(px.idleNanos, px.headerNanos));
         ctx.read();
     }
 
@@ -154,17 +135,41 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            onClientBytes();
-            ctx.fireChannelRead(msg);
+            if (onClientBytes(msg instanceof ByteBuf b ? b.readableBytes() : 0)) {
+                ctx.fireChannelRead(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
         }
     }
 
-    /** Raw bytes arrived; the decoder may not have a message yet (a head trickling in). */
-    private void onClientBytes() {
+    /**
+     * Raw bytes arrived; the decoder may not have a message yet (a head trickling in). Bytes of a
+     * head are taken from the router's head budget; false when it is spent (the connection is refused).
+     */
+    private boolean onClientBytes(int bytes) {
         lastClientActivity = System.nanoTime();
-        if (state == State.AWAIT && headStartNanos == 0) {
+        if (state != State.AWAIT) {
+            return state != State.CLOSED;
+        }
+        if (headStartNanos == 0) {
             headStartNanos = lastClientActivity;
-            armTimer(px.headerNanos);
+            timer.arm(px.headerNanos);
+        }
+        if (!px.heads.tryReserve(bytes)) {
+            logger.warn("Request heads in progress hold {} bytes, the router's budget ({} bytes): refusing {}",
+                    px.heads.used(), px.heads.limit(), clientIp);
+            refuseRaw(BUSY);
+            return false;
+        }
+        headReserved += bytes;
+        return true;
+    }
+
+    private void releaseHeadBudget() {
+        if (headReserved != 0) {
+            px.heads.release(headReserved);
+            headReserved = 0;
         }
     }
 
@@ -216,7 +221,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         State was = state;
         if (was == State.ROUTING || was == State.FORWARDING) {
             endExchange(RouteError.H27, null);
-        } else if (was == State.TUNNEL) {
+        } else if (was == State.TUNNEL || was == State.ENDING) {
+            releaseDyno();
             Channel b = backend;
             detachBackend();
             if (b != null) {
@@ -224,7 +230,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         state = State.CLOSED;
-        cancelTimer();
+        if (timer != null) {
+            timer.cancel();
+        }
+        releaseHeadBudget();
         releaseInbound();
     }
 
@@ -259,7 +268,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 } else {
                     ReferenceCountUtil.release(msg); // left over from a refused request
                 }
-            } else if (state == State.FORWARDING && !receivedAll) {
+            } else if (state == State.FORWARDING && !ex.receivedAll) {
                 inbound.poll();
                 forwardContent(msg);
                 wrote = true;
@@ -270,7 +279,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 }
                 ReferenceCountUtil.release(msg);
             } else {
-                break; // ROUTING: wait for a dyno; FORWARDING, all received: wait for the response
+                break; // ROUTING: wait for a dyno; FORWARDING, all received, or ENDING: wait for the response
             }
         }
         if (flush && wrote && backend != null) {
@@ -288,35 +297,41 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             fail(RouteError.BAD_REQUEST, "malformed body");
             return;
         }
-        if (content instanceof LastHttpContent) {
-            receivedAll = true;
-            requestSentNanos = System.nanoTime();
-            armTimer(px.firstByteNanos);
+        ex.bodyBytesSent += content.content().readableBytes();
+        if (content instanceof LastHttpContent last) {
+            ex.receivedAll = true;
+            ex.requestSentNanos = System.nanoTime();
+            timer.arm(px.firstByteNanos);
+            if (!last.trailingHeaders().isEmpty()) {
+                content = new DefaultLastHttpContent(last.content()); // trailers dropped: the dyno never sees them
+            }
         }
         backend.write(content, backend.voidPromise());
     }
 
     private void startRequest(HttpRequest req) {
-        clearExchange();
+        ex.clear();
         headStartNanos = 0;
+        releaseHeadBudget();
         long nowMillis = System.currentTimeMillis();
         px.requestReceived(nowMillis);
-        request = req;
-        startNanos = System.nanoTime();
-        method = req.method().name();
-        path = req.uri();
+        ex.request = req;
+        ex.startNanos = System.nanoTime();
+        ex.method = req.method().name();
+        ex.path = req.uri();
         HttpHeaders h = req.headers();
-        host = h.get(HttpHeaderNames.HOST, "");
-        fwd = clientIp;
-        requestId = "";
+        ex.host = h.get(HttpHeaderNames.HOST, "");
+        ex.fwd = clientIp;
+        ex.requestId = "";
+        ex.headRequest = HttpMethod.HEAD.equals(req.method());
         if (req instanceof LastHttpContent) {
-            receivedAll = true;
+            ex.receivedAll = true;
         }
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
             String detail = cause instanceof CheckedHeaders.MalformedRequestException m ? m.getMessage()
                     : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            fail(RouteError.BAD_REQUEST, detail);
+            fail(cause instanceof TooLongHttpHeaderException ? RouteError.HEAD_TOO_LARGE : RouteError.BAD_REQUEST, detail);
             return;
         }
         if (h instanceof CheckedHeaders checked) {
@@ -327,18 +342,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             fail(RouteError.BAD_REQUEST, problem);
             return;
         }
-        path = req.uri();
-        host = h.get(HttpHeaderNames.HOST, "");
+        String expect = h.get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+            fail(RouteError.EXPECTATION_FAILED, "Expect: " + expect);
+            return;
+        }
+        ex.path = req.uri();
+        if (!h.contains(HttpHeaderNames.HOST)) {
+            h.set(HttpHeaderNames.HOST, localHost); // an HTTP/1.0 request: forwarded as 1.1, which needs one
+        }
+        ex.host = h.get(HttpHeaderNames.HOST, "");
         if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // checked: a lone chunked
         }
-        clientHttp10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        clientKeepAlive = HttpUtil.isKeepAlive(req);
-        headRequest = HttpMethod.HEAD.equals(req.method());
-        upgradeRequested = Headers.isUpgrade(h);
-        Headers.stripHopByHop(h, upgradeRequested);
-        requestId = Headers.addForwarding(h, clientIp, localPort, nowMillis);
-        fwd = h.get(Headers.X_FORWARDED_FOR);
+        ex.clientHttp10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        ex.clientKeepAlive = HttpUtil.isKeepAlive(req);
+        ex.upgradeRequested = Headers.isUpgrade(h);
+        Headers.stripHopByHop(h, ex.upgradeRequested);
+        ex.requestId = Headers.addForwarding(h, clientIp, localPort, nowMillis);
+        ex.fwd = h.get(Headers.X_FORWARDED_FOR);
         req.setProtocolVersion(HttpVersion.HTTP_1_1); // dyno connections are always HTTP/1.1 keep-alive
         state = State.ROUTING;
         route();
@@ -349,15 +371,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         for (int i = 0; i < MAX_RESELECT; i++) {
             Snapshot s = table.snapshot();
             if (s.isEmpty()) {
-                if (lastConnectFailure != null) {
-                    fail(lastConnectFailure.kind(), null);
+                if (ex.lastConnectFailure != null) {
+                    fail(ex.lastConnectFailure.kind(), null);
                     return;
                 }
                 DynoTable.HoldResult hold = table.tryHold(holdHandle);
                 switch (hold) {
                     case HELD -> {
-                        held = true;
-                        armTimer(px.holdNanos);
+                        ex.held = true;
+                        timer.arm(px.holdNanos);
                         return;
                     }
                     case DYNO_AVAILABLE -> {
@@ -384,42 +406,52 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (!table.acquire(d)) {
                 continue; // started draining since the snapshot was taken
             }
-            dyno = d;
-            attempts++;
+            ex.dyno = d;
+            ex.attempts++;
             Channel pooled = pool.poll(d);
             if (pooled != null) {
-                connectMs = 0;
-                connectNanos = 0;
+                ex.connectMs = 0;
+                ex.connectNanos = 0;
+                ex.reusedConnection = true;
                 attach(pooled);
                 return;
             }
-            connectStartNanos = System.nanoTime();
-            ChannelFuture f = pool.connect(d);
-            f.addListener(connectListener);
+            connect(d);
             return;
         }
         fail(RouteError.H10, "dynos kept changing");
     }
 
+    private void connect(Dyno d) {
+        ex.reusedConnection = false;
+        ex.connectStartNanos = System.nanoTime();
+        pool.connect(d).addListener(connectListener);
+    }
+
     private void onConnect(ChannelFuture f) {
-        if (state != State.ROUTING || dyno == null) {
+        if (state != State.ROUTING || ex.dyno == null) {
             f.channel().close(); // the client left meanwhile; the exchange already ended
             return;
         }
         if (f.isSuccess()) {
-            connectNanos = System.nanoTime() - connectStartNanos;
-            connectMs = TimeUnit.NANOSECONDS.toMillis(connectNanos);
+            ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
+            ex.connectMs = TimeUnit.NANOSECONDS.toMillis(ex.connectNanos);
             attach(f.channel());
             return;
         }
         RouteException failure = RouteException.connectFailed(f.cause());
-        logger.debug("[{}] connect to {} failed ({}), attempt {}", client.id(), dyno, failure.kind(), attempts);
-        lastConnectFailure = failure;
-        Dyno failed = dyno;
-        dyno = null;
+        if (failure.kind() == RouteError.H99) {
+            RouterTrouble.outOfDescriptors(logger, f.cause());
+            fail(RouteError.H99, failure.getMessage()); // the router's own failure: no dyno is blamed
+            return;
+        }
+        logger.debug("[{}] connect to {} failed ({}), attempt {}", client.id(), ex.dyno, failure.kind(), ex.attempts);
+        ex.lastConnectFailure = failure;
+        Dyno failed = ex.dyno;
+        ex.dyno = null;
         table.quarantine(failed);
         table.release(failed);
-        if (attempts >= px.config.maxAttempts()) {
+        if (ex.attempts >= px.config.maxAttempts()) {
             fail(failure.kind(), null);
         } else {
             route();
@@ -430,15 +462,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backend = ch;
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.attach(this);
-        HttpHeaders h = request.headers();
+        ch.pipeline().get(DynoCodec.class).expectResponse(ex.headRequest);
+        HttpHeaders h = ex.request.headers();
         long now = System.nanoTime();
-        h.set(Headers.CONNECT_TIME, Long.toString(connectMs));
-        h.set(Headers.TOTAL_ROUTE_TIME, Long.toString(TimeUnit.NANOSECONDS.toMillis(now - startNanos)));
+        h.set(Headers.CONNECT_TIME, Long.toString(ex.connectMs));
+        h.set(Headers.TOTAL_ROUTE_TIME, Long.toString(TimeUnit.NANOSECONDS.toMillis(now - ex.startNanos)));
         state = State.FORWARDING;
-        dispatchNanos = now;
-        lastBackendActivity = now;
-        armTimer(px.idleNanos);
-        ch.write(request, ch.voidPromise());
+        if (ex.dispatchNanos == 0) {
+            ex.dispatchNanos = now;
+        }
+        ex.lastBackendActivity = now;
+        timer.arm(px.idleNanos);
+        ch.write(ex.request, ch.voidPromise());
+        if (ex.retries > 0) {
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise()); // a replay: the request had no body
+            timer.arm(px.firstByteNanos);
+        }
         process(false);
         ch.flush();
         maybeReadClient();
@@ -449,16 +488,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state == State.AWAIT || state == State.DISCARD
-                || (state == State.FORWARDING && !receivedAll && backend != null && backend.isWritable())) {
+                || (state == State.FORWARDING && !ex.receivedAll && backend != null && backend.isWritable())) {
             ctx.read();
         }
     }
 
     private void releaseHeld() {
         client.eventLoop().execute(() -> {
-            if (state == State.ROUTING && held) {
-                held = false;
-                disarmTimer();
+            if (state == State.ROUTING && ex.held) {
+                ex.held = false;
+                timer.disarm();
                 route();
             }
         });
@@ -467,7 +506,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- response path (called by BackendHandler on this loop) ----
 
     void onBackendRead(Object msg) {
-        lastBackendActivity = System.nanoTime();
+        ex.lastBackendActivity = System.nanoTime();
         if (state == State.TUNNEL) {
             if (msg instanceof ByteBuf) {
                 client.write(msg, client.voidPromise());
@@ -481,8 +520,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+            Throwable cause = o.decoderResult().cause();
             ReferenceCountUtil.release(msg);
-            fail(responseStarted ? RouteError.H18 : RouteError.H13, "invalid response from dyno");
+            fail(RouteError.H17, "invalid response from " + ex.dyno.name() + ": " + cause.getMessage());
             return;
         }
         if (msg instanceof HttpResponse res) {
@@ -504,73 +544,64 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onResponseHead(HttpResponse res) {
         int code = res.status().code();
-        if (code == 101 && upgradeRequested) {
-            upgrading = true;
-            responseStarted = true;
-            status = code;
+        boolean reusable = ResponseHeads.reusable(res, ex); // before the version and Connection change
+        res.setProtocolVersion(HttpVersion.HTTP_1_1); // the version of the framing the router writes
+        if (code == 101) {
+            if (!ex.upgradeRequested) {
+                fail(RouteError.H17, "101 Switching Protocols to a request that did not ask to upgrade");
+                return;
+            }
+            ex.upgrading = true;
+            ex.responseStarted = true;
+            ex.status = code;
             Headers.stripHopByHop(res.headers(), true);
             client.write(res, client.voidPromise());
             return;
         }
         if (code < 200) {
-            informational = true; // 100 Continue, 103 Early Hints: relayed, the final response follows
+            // 100 Continue, 103 Early Hints: relayed, the final response follows. HTTP/1.0 has no 1xx.
+            ex.informational = true;
             Headers.stripHopByHop(res.headers(), false);
-            client.write(res, client.voidPromise());
+            client.write(ex.clientHttp10 ? Unpooled.EMPTY_BUFFER : res, client.voidPromise());
             return;
         }
-        responseStarted = true;
-        status = code;
-        bytes = 0;
-        backendKeepAlive = HttpUtil.isKeepAlive(res);
-        HttpHeaders h = res.headers();
-        Headers.stripHopByHop(h, false);
-        boolean emptyBody = headRequest || code == 204 || code == 304;
-        if (!emptyBody) {
-            boolean chunked = HttpUtil.isTransferEncodingChunked(res);
-            boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
-            if (clientHttp10) {
-                if (chunked) {
-                    HttpUtil.setTransferEncodingChunked(res, false);
-                    closeAfterResponse = true;
-                } else if (!hasLength) {
-                    closeAfterResponse = true;
-                }
-            } else if (!chunked && !hasLength) {
-                HttpUtil.setTransferEncodingChunked(res, true); // dyno closes to end it; the client need not
-            }
-        }
-        if (!clientKeepAlive || closeAfterResponse) {
-            closeAfterResponse = true;
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientHttp10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+        ex.responseStarted = true;
+        ex.status = code;
+        ex.bytes = 0;
+        ex.backendReusable = reusable;
+        ex.closeAfterResponse |= ResponseHeads.prepare(res, ex);
+        codec.answeringHead(ex.headRequest);
         client.write(res, client.voidPromise());
     }
 
     private void onResponseContent(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
-        if (upgrading) {
-            client.write(content, client.voidPromise());
+        if (ex.upgrading) {
+            content.release(); // a 101 has no body: its end starts the tunnel
             if (last) {
                 startTunnel();
             }
             return;
         }
-        if (informational) {
-            informational = !last;
-            client.write(content, client.voidPromise());
+        if (ex.informational) {
+            ex.informational = !last;
+            if (ex.clientHttp10) {
+                content.release();
+            } else {
+                client.write(content, client.voidPromise());
+            }
             return;
         }
-        if (!responseStarted) {
+        if (!ex.responseStarted) {
             content.release();
             return;
         }
-        bytes += content.content().readableBytes();
+        ex.bytes += content.content().readableBytes();
         if (last) {
-            logAccess(null, null); // before the client can see the end of the response
+            ex.log(px, null, null); // before the client can see the end of the response
             client.writeAndFlush(content, client.voidPromise());
-            completeExchange();
+            timer.disarm();
+            state = State.ENDING; // completed once the rest of this read from the dyno is decoded
         } else {
             client.write(content, client.voidPromise());
         }
@@ -578,7 +609,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void onBackendReadComplete() {
         client.flush();
-        if (state == State.TUNNEL && !client.isWritable() && backend != null) {
+        if (state == State.ENDING) {
+            completeExchange();
+        } else if (state == State.TUNNEL && !client.isWritable() && backend != null) {
             backend.config().setAutoRead(false);
         }
     }
@@ -600,19 +633,44 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backend = null;
             backendHandler = null;
             closeClient();
+        } else if (state == State.ENDING) {
+            completeExchange();
         } else if (state == State.FORWARDING) {
             backendHandler = null;
             backend = null;
-            fail(responseStarted ? RouteError.H18 : RouteError.H13, null);
+            if (replayable()) {
+                retry();
+            } else {
+                fail(ex.responseStarted ? RouteError.H18 : RouteError.H13, null);
+            }
         }
     }
 
+    /**
+     * A reused connection closed before any response byte, as one does when the dyno's keep-alive
+     * timeout races the request: the request is sent once more on a new connection when it had no
+     * body and its method is idempotent (HAProxy's {@code retry-on conn-failure empty-response},
+     * nginx's {@code proxy_next_upstream}).
+     */
+    private boolean replayable() {
+        return ex.reusedConnection && ex.retries == 0 && !ex.responseStarted && !ex.informational
+                && ex.receivedAll && ex.bodyBytesSent == 0 && !ex.upgradeRequested
+                && ResponseHeads.idempotent(ex.request.method());
+    }
+
+    private void retry() {
+        logger.debug("[{}] pooled connection to {} closed before a response: sending again", client.id(), ex.dyno);
+        ex.retries++;
+        state = State.ROUTING;
+        connect(ex.dyno);
+    }
+
     private void startTunnel() {
-        upgrading = false;
+        ex.upgrading = false;
         client.flush();
-        logAccess(null, null);
+        ex.log(px, null, null);
         releaseDyno();
-        disarmTimer();
+        timer.disarm();
         state = State.TUNNEL;
         // Bytes after the 101 flow raw both ways; the codecs' leftovers are passed on as they go.
         client.pipeline().remove(ProxyInitializer.CODEC);
@@ -624,17 +682,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         b.config().setAutoRead(client.isWritable());
         client.config().setAutoRead(b.isWritable());
         lastClientActivity = System.nanoTime();
-        armTimer(px.idleNanos);
+        timer.arm(px.idleNanos);
     }
 
     // ---- endings ----
 
+    /**
+     * The response ended and the dyno's read that carried its end was decoded. The dyno connection
+     * goes back to the pool only when its response was framed for reuse, the whole request was sent,
+     * and no byte came after the response; then the next pipelined request starts.
+     */
     private void completeExchange() {
-        disarmTimer();
-        Dyno d = dyno;
+        Dyno d = ex.dyno;
         releaseDyno();
         Channel b = backend;
-        boolean reusable = backendKeepAlive && receivedAll && b.isActive();
+        boolean reusable = ex.backendReusable && ex.receivedAll && b.isActive()
+                && b.pipeline().get(DynoCodec.class).clean();
         detachBackend();
         if (reusable) {
             b.config().setAutoRead(true);
@@ -642,13 +705,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             b.close();
         }
-        if (closeAfterResponse || !receivedAll) {
+        if (ex.closeAfterResponse || !ex.receivedAll) {
             closeClient();
             return;
         }
         state = State.AWAIT;
-        clearExchange();
-        armTimer(px.idleNanos);
+        ex.clear();
+        timer.arm(px.idleNanos);
         process(true);
         maybeReadClient();
     }
@@ -658,39 +721,42 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (state == State.CLOSED) {
             return;
         }
-        boolean canAnswer = !responseStarted && !informational && !upgrading;
+        boolean canAnswer = ex.canAnswer();
         endExchange(error, detail);
         if (!canAnswer) {
             closeClient();
             return;
         }
         discardRestOfRequest();
-        boolean keepAlive = error != RouteError.BAD_REQUEST && clientKeepAlive
-                && (receivedAll || (request != null && !HttpUtil.isTransferEncodingChunked(request)
-                && HttpUtil.getContentLength(request, 0L) >= 0
-                && HttpUtil.getContentLength(request, 0L) <= MAX_DISCARD));
+        HttpRequest req = ex.request;
+        boolean keepAlive = error.code() != null && ex.clientKeepAlive
+                && (ex.receivedAll || (req != null && !HttpUtil.isTransferEncodingChunked(req)
+                && HttpUtil.getContentLength(req, 0L) >= 0
+                && HttpUtil.getContentLength(req, 0L) <= MAX_DISCARD));
+        codec.answeringHead(ex.headRequest);
         ChannelFuture written = client.writeAndFlush(ErrorPage.of(error, keepAlive));
         if (!keepAlive) {
             state = State.CLOSED;
+            timer.cancel();
             releaseInbound();
             written.addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        state = receivedAll ? State.AWAIT : State.DISCARD; // DISCARD: drop the body still to come
-        clearExchange();
-        armTimer(px.idleNanos);
+        state = ex.receivedAll ? State.AWAIT : State.DISCARD; // DISCARD: drop the body still to come
+        ex.clear();
+        timer.arm(px.idleNanos);
         process(true);
         maybeReadClient();
     }
 
     /** Logs the error, gives back the dyno slot and hold place, closes the dyno connection. */
     private void endExchange(RouteError error, String detail) {
-        disarmTimer();
-        if (held) {
-            held = false;
+        timer.disarm();
+        if (ex.held) {
+            ex.held = false;
             table.cancelHold(holdHandle);
         }
-        logAccess(error, detail);
+        ex.log(px, error, detail);
         releaseDyno();
         Channel b = backend;
         detachBackend();
@@ -700,22 +766,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void discardRestOfRequest() {
-        while (!receivedAll) {
+        while (!ex.receivedAll) {
             Object msg = inbound.poll();
             if (msg == null) {
                 return;
             }
             if (msg instanceof LastHttpContent) {
-                receivedAll = true;
+                ex.receivedAll = true;
             }
             ReferenceCountUtil.release(msg);
         }
     }
 
     private void releaseDyno() {
-        Dyno d = dyno;
+        Dyno d = ex.dyno;
         if (d != null) {
-            dyno = null;
+            ex.dyno = null;
             table.release(d);
         }
     }
@@ -730,7 +796,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void closeClient() {
         state = State.CLOSED;
-        cancelTimer();
+        timer.cancel();
         releaseInbound();
         flushAndClose(client);
     }
@@ -749,114 +815,49 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void clearExchange() {
-        request = null;
-        method = null;
-        path = null;
-        host = null;
-        requestId = null;
-        fwd = null;
-        clientHttp10 = false;
-        clientKeepAlive = false;
-        headRequest = false;
-        upgradeRequested = false;
-        startNanos = 0;
-        receivedAll = false;
-        requestSentNanos = 0;
-        attempts = 0;
-        lastConnectFailure = null;
-        held = false;
-        dyno = null;
-        connectStartNanos = 0;
-        connectMs = -1;
-        connectNanos = -1;
-        dispatchNanos = 0;
-        informational = false;
-        upgrading = false;
-        responseStarted = false;
-        status = 0;
-        bytes = 0;
-        backendKeepAlive = false;
-        closeAfterResponse = false;
-    }
-
-    // ---- timers: one per connection, re-armed as the exchange moves on ----
-
-    // The timer is lazy: re-arming for a later deadline keeps the scheduled check, which re-schedules
-    // itself for the rest when it finds the deadline moved; disarming only clears the deadline. So an
-    // exchange costs no schedule/cancel pair (allocation and queue work on the loop), yet every
-    // deadline fires when it did. Only a closed connection really cancels, to free the handler.
-
-    private void armTimer(long delayNanos) {
-        long now = ticker.nanoTime();
-        long deadline = now + Math.max(delayNanos, 1);
-        deadlineNanos = deadline;
-        timerArmed = true;
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            if (timerAtNanos - deadline <= 0) {
-                return; // the pending check comes first and re-schedules for the rest
-            }
-            t.cancel(false);
-        }
-        schedule(now, deadline);
-    }
-
-    private void schedule(long now, long at) {
-        timerAtNanos = at;
-        timer = ctx.executor().schedule(timerTask, at - now, TimeUnit.NANOSECONDS);
-    }
-
-    /** Disarms; a check already scheduled finds nothing to do. */
-    private void disarmTimer() {
-        timerArmed = false;
-    }
-
-    /** Disarms and cancels the scheduled check (the connection is done). */
-    private void cancelTimer() {
-        timerArmed = false;
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            timer = null;
-            t.cancel(false);
+    /** Answers with fixed bytes written before the codec, which has no request to answer, and closes. */
+    private void refuseRaw(byte[] response) {
+        state = State.CLOSED;
+        timer.cancel();
+        releaseHeadBudget();
+        releaseInbound();
+        ChannelHandlerContext w = watchCtx;
+        if (w != null && client.isActive()) {
+            w.writeAndFlush(Unpooled.wrappedBuffer(response)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.close();
         }
     }
+
+    // ---- the connection's one timer ----
 
     private void onTimer() {
-        timer = null;
-        if (!timerArmed) {
-            return;
-        }
-        long tick = ticker.nanoTime(); // the executor's clock, which schedules (mocked in tests)
-        if (tick - deadlineNanos < 0) {
-            schedule(tick, deadlineNanos);
-            return;
-        }
-        timerArmed = false;
         long now = System.nanoTime();
         long idle = px.idleNanos;
         switch (state) {
             case AWAIT, DISCARD -> {
                 boolean heading = state == State.AWAIT && headStartNanos != 0;
                 if (state == State.AWAIT && !inbound.isEmpty()) {
-                    armTimer(idle); // a partial request is pending: the decoder is still reading it
+                    timer.arm(idle); // a partial request is pending: the decoder is still reading it
                 } else if (heading && now - headStartNanos >= px.headerNanos) {
-                    headerTimedOut(now);
+                    logger.debug("[{}] request head not received within {} ms: 408, closing", client.id(),
+                            TimeUnit.NANOSECONDS.toMillis(now - headStartNanos));
+                    refuseRaw(REQUEST_TIMEOUT); // a slowloris, or a connection that never sent a head
                 } else if (now - lastClientActivity >= idle) {
                     closeClient(); // keep-alive connection idle: close quietly
                 } else {
                     long next = lastClientActivity + idle - now;
-                    armTimer(heading ? Math.min(next, headStartNanos + px.headerNanos - now) : next);
+                    timer.arm(heading ? Math.min(next, headStartNanos + px.headerNanos - now) : next);
                 }
             }
             case ROUTING -> {
-                if (held) {
+                if (ex.held) {
                     fail(RouteError.H20, null);
                 }
             }
             case FORWARDING -> onForwardingTimer(now, idle);
             case TUNNEL -> {
-                long last = Math.max(lastClientActivity, lastBackendActivity);
+                long last = Math.max(lastClientActivity, ex.lastBackendActivity);
                 if (now - last >= idle) {
                     Channel b = backend;
                     detachBackend();
@@ -865,7 +866,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     }
                     closeClient();
                 } else {
-                    armTimer(last + idle - now);
+                    timer.arm(last + idle - now);
                 }
             }
             default -> {
@@ -873,76 +874,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * The request head did not arrive in time (a slowloris, or a connection that never sent one):
-     * 408 and close. Written before the codec, which has no request to answer.
-     */
-    private void headerTimedOut(long now) {
-        logger.debug("[{}] request head not received within {} ms: 408, closing", client.id(),
-                TimeUnit.NANOSECONDS.toMillis(now - headStartNanos));
-        state = State.CLOSED;
-        cancelTimer();
-        releaseInbound();
-        ChannelHandlerContext w = watchCtx;
-        if (w != null && client.isActive()) {
-            w.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            client.close();
-        }
-    }
-
     private void onForwardingTimer(long now, long idle) {
-        if (responseStarted || informational) {
-            if (now - lastBackendActivity >= idle) {
+        if (ex.responseStarted || ex.informational) {
+            if (now - ex.lastBackendActivity >= idle) {
                 fail(client.isWritable() ? RouteError.H15 : RouteError.H28, null);
             } else {
-                armTimer(lastBackendActivity + idle - now);
+                timer.arm(ex.lastBackendActivity + idle - now);
             }
-        } else if (receivedAll) {
-            long deadline = requestSentNanos + px.firstByteNanos;
+        } else if (ex.receivedAll) {
+            long deadline = ex.requestSentNanos + px.firstByteNanos;
             if (now >= deadline) {
                 fail(RouteError.H12, null);
             } else {
-                armTimer(deadline - now);
+                timer.arm(deadline - now);
             }
         } else if (now - lastClientActivity >= idle) {
             fail(backend != null && !backend.isWritable() ? RouteError.H15 : RouteError.H28, null);
         } else {
-            armTimer(lastClientActivity + idle - now);
-        }
-    }
-
-    // ---- access log ----
-
-    private void logAccess(RouteError error, String detail) {
-        boolean observed = px.observer != RequestObserver.NONE && (method != null || error == RouteError.BAD_REQUEST);
-        boolean logged = method != null && px.accessLogEnabled();
-        if (!observed && !logged) {
-            return; // neither wanted: not even the clock is read
-        }
-        long now = System.nanoTime();
-        String dynoName = dyno != null ? dyno.name() : null;
-        boolean reachedDyno = dispatchNanos != 0;
-        int answered = error == null ? status : error.status();
-        if (observed) {
-            try {
-                px.observer.requestCompleted(dynoName, answered, error == null ? null : error.code(),
-                        reachedDyno ? connectNanos : -1, reachedDyno ? now - dispatchNanos : -1);
-            } catch (RuntimeException e) {
-                logger.warn("Request observer failed", e);
-            }
-        }
-        if (!logged) {
-            return;
-        }
-        long service = reachedDyno ? TimeUnit.NANOSECONDS.toMillis(now - dispatchNanos) : -1;
-        long loggedBytes = error == null || responseStarted ? bytes : (reachedDyno ? 0 : -1);
-        String line = AccessLine.format(error, detail, method, path, host, requestId, fwd, dynoName,
-                reachedDyno ? connectMs : -1, service, answered, loggedBytes);
-        try {
-            px.accessLog.log(line);
-        } catch (RuntimeException e) {
-            logger.warn("Access log sink failed", e);
+            timer.arm(lastClientActivity + idle - now);
         }
     }
 }

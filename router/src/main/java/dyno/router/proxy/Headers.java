@@ -14,6 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Header rewriting of SPEC 4: forwarding headers added, hop-by-hop headers removed. */
 final class Headers {
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    static final AsciiString VIA = AsciiString.cached("via");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
     static final AsciiString X_REQUEST_START = AsciiString.cached("x-request-start");
@@ -89,10 +92,18 @@ final class Headers {
         }
     }
 
-    /** Adds the forwarding headers known before a dyno is chosen; returns the request id used. */
+    /**
+     * Adds the forwarding headers known before a dyno is chosen; returns the request id used. The
+     * router is the edge, as Heroku's is: {@code X-Forwarded-For} keeps what the client sent (all of
+     * its lines, joined in order) and appends the client's address; {@code X-Forwarded-Proto} and
+     * {@code -Port} are the router's; {@code Forwarded} and {@code X-Forwarded-Host}, which the
+     * router cannot vouch for and apps use to build URLs, are removed.
+     */
     static String addForwarding(HttpHeaders h, String clientIp, int localPort, long startMillis) {
-        String xff = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+        String xff = joined(h, X_FORWARDED_FOR);
+        h.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
+        h.remove(FORWARDED);
+        h.remove(X_FORWARDED_HOST);
         h.set(X_FORWARDED_PROTO, HTTP);
         h.set(X_FORWARDED_PORT, Integer.toString(localPort));
         h.set(X_REQUEST_START, Long.toString(startMillis));
@@ -101,13 +112,33 @@ final class Headers {
             id = newRequestId();
             h.set(X_REQUEST_ID, id);
         }
-        String via = h.get(HttpHeaderNames.VIA);
-        if (via == null || via.isBlank()) {
-            h.set(HttpHeaderNames.VIA, VIA_VALUE);
-        } else {
-            h.set(HttpHeaderNames.VIA, via + ", " + VIA_VALUE);
-        }
+        addVia(h);
         return id;
+    }
+
+    /** Every non-blank line of a list header joined with ", ", or null when there is none. */
+    private static String joined(HttpHeaders h, AsciiString name) {
+        if (!h.contains(name)) {
+            return null;
+        }
+        List<String> all = h.getAll(name);
+        StringBuilder b = new StringBuilder();
+        for (String v : all) {
+            String t = v.trim();
+            if (!t.isEmpty()) {
+                if (b.length() > 0) {
+                    b.append(", ");
+                }
+                b.append(t);
+            }
+        }
+        return b.length() == 0 ? null : b.toString();
+    }
+
+    /** Appends the router to a response's {@code Via}. */
+    static void addVia(HttpHeaders h) {
+        String via = joined(h, VIA);
+        h.set(HttpHeaderNames.VIA, via == null ? VIA_VALUE : via + ", " + VIA_VALUE);
     }
 
     /** Kept when 20 to 200 characters of {@code A-Za-z0-9+/=-}. */

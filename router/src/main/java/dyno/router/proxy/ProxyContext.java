@@ -20,6 +20,7 @@ public final class ProxyContext {
     final long headerNanos;
     final ConnectionLimit connections;
     final long holdNanos;
+    final HeadBudget heads;
     private volatile long lastRequestAtMillis;
 
     public ProxyContext(RouterConfig config, DynoTable table, Pools pools) {
@@ -33,6 +34,7 @@ public final class ProxyContext {
         this.headerNanos = config.headerTimeout().toNanos();
         this.connections = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerClient());
         this.holdNanos = config.holdTimeout().toNanos();
+        this.heads = HeadBudget.forHeap();
     }
 
     /** Epoch ms of the last request received, 0 if none. */

@@ -1,5 +1,6 @@
 package dyno.router.proxy;
 
+import dyno.router.RouterConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -8,7 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pipeline of a client connection: a read watch (for the header timeout), the validating HTTP/1.x
- * server codec, then {@link FrontendHandler}. A connection past the connection limits gets a
+ * Pipeline of a client connection: a read watch (header timeout and head budget), the validating
+ * HTTP/1.x {@link ClientCodec}, then {@link FrontendHandler}. A connection past the connection limits gets a
  * pipeline that only answers 503 and closes.
  */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
@@ -35,14 +36,23 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         this.px = px;
     }
 
-    static HttpDecoderConfig decoderConfig() {
+    /**
+     * Decoding limits of either side: a start line of at most 8 KB and a whole head of at most
+     * {@code maxHeadBytes} (the header block gets what the start line leaves of it).
+     */
+    static HttpDecoderConfig decoderConfig(int maxHeadBytes, HttpHeadersFactory headers) {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(CheckedHeaders.MAX_LINE)
-                .setMaxHeaderSize(CheckedHeaders.MAX_HEADER_BLOCK)
+                .setMaxHeaderSize(maxHeadBytes - CheckedHeaders.MAX_LINE)
                 .setMaxChunkSize(16 * 1024)
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true)
-                .setHeadersFactory(CheckedHeaders.FACTORY);
+                .setHeadersFactory(headers);
+    }
+
+    /** The client-side codec with the configured limits. */
+    static ClientCodec clientCodec(RouterConfig config) {
+        return new ClientCodec(decoderConfig(config.maxHeadBytes(), CheckedHeaders.REQUESTS));
     }
 
     @Override
@@ -57,7 +67,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         ch.closeFuture().addListener(f -> limit.release(client));
         FrontendHandler frontend = new FrontendHandler(px);
         ch.pipeline().addLast(WATCH, frontend.readWatch());
-        ch.pipeline().addLast(CODEC, new HttpServerCodec(decoderConfig()));
+        ch.pipeline().addLast(CODEC, clientCodec(px.config));
         ch.pipeline().addLast(frontend);
     }
 

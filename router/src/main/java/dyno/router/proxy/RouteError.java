@@ -8,13 +8,18 @@ public enum RouteError {
     H13("H13", 503, "Connection closed without response"),
     H14("H14", 503, "No web processes running"),
     H15("H15", 503, "Idle connection"),
+    H17("H17", 502, "Poorly formatted HTTP response"),
     H18("H18", 503, "Server Request Interrupted"),
     H19("H19", 503, "Backend connection timeout"),
     H20("H20", 503, "App boot timeout"),
     H21("H21", 503, "Backend connection refused"),
     H27("H27", 499, "Client Request Interrupted"),
     H28("H28", 499, "Client Connection Idle"),
-    BAD_REQUEST(null, 400, "Bad request");
+    /** The router's own failure (out of file descriptors): no dyno is blamed. */
+    H99("H99", 503, "Platform error"),
+    BAD_REQUEST(null, 400, "Bad request"),
+    HEAD_TOO_LARGE(null, 431, "Request header fields too large"),
+    EXPECTATION_FAILED(null, 417, "Expectation failed");
 
     private final String code;
     private final int status;
@@ -31,7 +36,7 @@ public enum RouteError {
         return code;
     }
 
-    /** Status answered to the client (503, 400), or logged when no answer is possible (499). */
+    /** Status answered to the client (503, 502, 4xx), or logged when no answer is possible (499). */
     public int status() {
         return status;
     }

@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +42,9 @@ class FrontendHandlerTest {
                 wakes.incrementAndGet();
             }
         });
-        Pools pools = new Pools(group, new Bootstrap(), BackendInitializer::create);
+        Pools pools = new Pools(group, new Bootstrap(), BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
         ProxyContext px = new ProxyContext(config, table, pools);
-        channel = new EmbeddedChannel(new HttpServerCodec(ProxyInitializer.decoderConfig()), new FrontendHandler(px));
+        channel = new EmbeddedChannel(ProxyInitializer.clientCodec(config), new FrontendHandler(px));
         channel.freezeTime();
     }
 
