@@ -3,7 +3,9 @@ package dyno.platform.cli;
 import dyno.platform.daemon.Daemon;
 import dyno.platform.daemon.DaemonOptions;
 import dyno.router.Balance;
+import dyno.router.FileLimits;
 import dyno.router.RouterConfig;
+import dyno.router.cli.RouterCommand;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +74,16 @@ final class UpCommand implements Callable<Integer> {
             description = "Client connections open at once; past it 503 (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Option(names = "--max-head-size", paramLabel = "SIZE", defaultValue = "64k",
+            description = "Largest request or response head, e.g. 64k; past it 431, or 502 H17 for a dyno's"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String maxHeadSize;
+
+    @Option(names = "--dyno-keepalive", converter = DurationConverter.class, defaultValue = "2s",
+            description = "How long an unused dyno connection is kept for reuse; keep it below the app's own"
+                    + " keep-alive timeout (default: ${DEFAULT-VALUE}).")
+    Duration dynoKeepAlive;
+
     @Option(names = "--max-connections-per-client", defaultValue = "1000",
             description = "Client connections open at once from one address; past it 503 (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerClient;
@@ -90,7 +102,16 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
         RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort).balance(Balance.parse(balance))
-                .headerTimeout(headerTimeout).maxConnections(maxConnections).maxConnectionsPerClient(maxConnectionsPerClient);
+                .headerTimeout(headerTimeout).maxConnectionsPerClient(maxConnectionsPerClient)
+                .dynoKeepAlive(dynoKeepAlive);
+        try {
+            router.maxConnections(FileLimits.checkMaxConnections(maxConnections,
+                    spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
+                    FileLimits.openFileLimit(), "--max-connections"));
+            router.maxHeadBytes(RouterCommand.parseSize("--max-head-size", maxHeadSize));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         if (threads != null) {
             router.threads(threads);
         }

@@ -1,6 +1,7 @@
 package dyno.router.cli;
 
 import dyno.router.AccessLogSink;
+import dyno.router.FileLimits;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.RouterListener;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Run the HTTP router alone in front of backends you started yourself.")
 public final class RouterCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})([km])?");
     private static final Pattern BACKEND = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
 
     @Spec
@@ -76,6 +78,16 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Time for a request head to arrive; slower clients get 408 (default: ${DEFAULT-VALUE}).")
     String headerTimeout;
 
+    @Option(names = "--max-head-size", paramLabel = "SIZE", defaultValue = "64k",
+            description = "Largest request or response head, e.g. 64k or 1m; past it 431, or 502 H17 for a dyno's"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String maxHeadSize;
+
+    @Option(names = "--dyno-keepalive", paramLabel = "DURATION", defaultValue = "2s",
+            description = "How long an unused dyno connection is kept for reuse; keep it below the app's own"
+                    + " keep-alive timeout (default: ${DEFAULT-VALUE}).")
+    String dynoKeepAlive;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
             description = "Client connections open at once; past it 503 (default: ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -104,7 +116,11 @@ public final class RouterCommand implements Callable<Integer> {
                     .firstByteTimeout(parseDuration("--request-timeout", requestTimeout))
                     .idleTimeout(parseDuration("--idle-timeout", idleTimeout))
                     .headerTimeout(parseDuration("--header-timeout", headerTimeout))
-                    .maxConnections(atLeastOne("--max-connections", maxConnections))
+                    .maxConnections(FileLimits.checkMaxConnections(atLeastOne("--max-connections", maxConnections),
+                            spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
+                            FileLimits.openFileLimit(), "--max-connections"))
+                    .maxHeadBytes(parseSize("--max-head-size", maxHeadSize))
+                    .dynoKeepAlive(parseDuration("--dyno-keepalive", dynoKeepAlive))
                     .maxConnectionsPerClient(atLeastOne("--max-connections-per-client", maxConnectionsPerClient))
                     .balance(parseBalance(balance));
             if (threads != null) {
@@ -143,6 +159,11 @@ public final class RouterCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Runs {@code dyno router} on its own: {@code java -cp ... dyno.router.cli.RouterCommand --backend ...}. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RouterCommand()).execute(args));
     }
 
     /** Asks a running {@link #call()} to close the router and return; waits up to 15 s for it. */
@@ -184,6 +205,19 @@ public final class RouterCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage());
         }
+    }
+
+    /** Parses a byte count such as {@code 65536}, {@code 64k} or {@code 1m}; the error names {@code option}. */
+    public static int parseSize(String option, String value) {
+        Matcher m = SIZE.matcher(value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT));
+        long n = m.matches() ? Long.parseLong(m.group(1)) : -1;
+        if (n >= 0 && m.group(2) != null) {
+            n *= m.group(2).equals("k") ? 1024 : 1024 * 1024;
+        }
+        if (n < RouterConfig.MIN_HEAD_BYTES || n > RouterConfig.MAX_HEAD_BYTES) {
+            throw new IllegalArgumentException(option + ": '" + value + "' (expected: a size from 16k to 16m, e.g. 64k)");
+        }
+        return (int) n;
     }
 
     /** Parses {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}; the error names {@code option}. */

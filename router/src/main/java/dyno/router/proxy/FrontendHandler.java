@@ -429,6 +429,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onConnect(ChannelFuture f) {
+        if (!client.eventLoop().inEventLoop()) {
+            // A channel that could not even be created (no descriptor left) completes on another executor.
+            client.eventLoop().execute(() -> onConnect(f));
+            return;
+        }
         if (state != State.ROUTING || ex.dyno == null) {
             f.channel().close(); // the client left meanwhile; the exchange already ended
             return;

@@ -15,9 +15,22 @@ public final class ProxyServer {
     /** Binds and waits until listening; the group serves both accepted and dyno connections. */
     public static Channel bind(EventLoopGroup group, Transport transport, ProxyContext px, String host, int port)
             throws InterruptedException {
+        preloadFailurePaths();
         ServerBootstrap b = ChannelSettings.server(new ServerBootstrap(), transport)
                 .group(group)
+                .handler(new AcceptGuard())
                 .childHandler(new ProxyInitializer(px));
         return b.bind(new InetSocketAddress(host, port)).sync().channel();
+    }
+
+    /**
+     * Loads the classes that answer failures now: out of file descriptors, the JVM could not open
+     * their class files when first needed, and the failure would go unanswered.
+     */
+    private static void preloadFailurePaths() {
+        RouteException.outOfDescriptors(null);
+        RouterTrouble.outOfDescriptors(null, null);
+        ErrorPage.of(RouteError.H99, false).release();
+        AccessLine.format(RouteError.H99, "", "GET", "/", "", "", "", null, -1, -1, 503, -1, 0);
     }
 }

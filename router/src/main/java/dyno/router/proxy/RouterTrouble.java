@@ -17,6 +17,9 @@ final class RouterTrouble {
 
     /** The router could not open a connection to a dyno: it ran out of file descriptors. */
     static void outOfDescriptors(Logger logger, Throwable cause) {
+        if (logger == null) {
+            return; // preloading
+        }
         long failures = descriptorFailures.incrementAndGet();
         long now = System.currentTimeMillis();
         long last = lastDescriptorWarning.get();
