@@ -157,8 +157,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             timer.arm(px.headerNanos);
         }
         if (!px.heads.tryReserve(bytes)) {
-            logger.warn("Request heads in progress hold {} bytes, the router's budget ({} bytes): refusing {}",
-                    px.heads.used(), px.heads.limit(), clientIp);
+            RouterTrouble.headBudgetSpent(logger, px.heads.used(), px.heads.limit());
             refuseRaw(BUSY);
             return false;
         }

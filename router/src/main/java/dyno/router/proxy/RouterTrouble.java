@@ -12,7 +12,25 @@ final class RouterTrouble {
     private static final AtomicLong lastDescriptorWarning = new AtomicLong();
     private static final AtomicLong descriptorFailures = new AtomicLong();
 
+    private static final AtomicLong lastBudgetWarning = new AtomicLong();
+    private static final AtomicLong budgetRefusals = new AtomicLong();
+
     private RouterTrouble() {
+    }
+
+    /** A connection was refused because request heads in progress hold the whole head budget. */
+    static void headBudgetSpent(Logger logger, long used, long limit) {
+        long refusals = budgetRefusals.incrementAndGet();
+        if (due(lastBudgetWarning)) {
+            logger.warn("Request heads in progress hold {} bytes of the router's {}-byte budget: refusing new heads with"
+                    + " 503 ({} refused so far)", used, limit, refusals);
+        }
+    }
+
+    private static boolean due(AtomicLong last) {
+        long now = System.currentTimeMillis();
+        long then = last.get();
+        return now - then >= INTERVAL_MILLIS && last.compareAndSet(then, now);
     }
 
     /** The router could not open a connection to a dyno: it ran out of file descriptors. */
@@ -21,9 +39,7 @@ final class RouterTrouble {
             return; // preloading
         }
         long failures = descriptorFailures.incrementAndGet();
-        long now = System.currentTimeMillis();
-        long last = lastDescriptorWarning.get();
-        if (now - last >= INTERVAL_MILLIS && lastDescriptorWarning.compareAndSet(last, now)) {
+        if (due(lastDescriptorWarning)) {
             logger.warn("Router out of file descriptors ({} connects failed so far): answering H99; raise the open-file"
                     + " limit (ulimit -n) or lower --max-connections. {}", failures, String.valueOf(cause));
         }
