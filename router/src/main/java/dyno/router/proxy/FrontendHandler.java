@@ -14,17 +14,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -314,53 +310,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         releaseHeadBudget();
         long nowMillis = System.currentTimeMillis();
         px.requestReceived(nowMillis);
-        ex.request = req;
         ex.startNanos = System.nanoTime();
-        ex.method = req.method().name();
-        ex.path = req.uri();
-        HttpHeaders h = req.headers();
-        ex.host = h.get(HttpHeaderNames.HOST, "");
-        ex.fwd = clientIp;
-        ex.requestId = "";
-        ex.headRequest = HttpMethod.HEAD.equals(req.method());
-        if (req instanceof LastHttpContent) {
-            ex.receivedAll = true;
-        }
-        if (req.decoderResult().isFailure()) {
-            Throwable cause = req.decoderResult().cause();
-            String detail = cause instanceof CheckedHeaders.MalformedRequestException m ? m.getMessage()
-                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            fail(cause instanceof TooLongHttpHeaderException ? RouteError.HEAD_TOO_LARGE : RouteError.BAD_REQUEST, detail);
+        RequestHeads.Refusal refusal = RequestHeads.prepare(req, ex, clientIp, localHost, localPort, nowMillis);
+        if (refusal != null) {
+            fail(refusal.error(), refusal.detail());
             return;
         }
-        if (h instanceof CheckedHeaders checked) {
-            checked.seal();
-        }
-        String problem = RequestChecks.problem(req);
-        if (problem != null) {
-            fail(RouteError.BAD_REQUEST, problem);
-            return;
-        }
-        String expect = h.get(HttpHeaderNames.EXPECT);
-        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
-            fail(RouteError.EXPECTATION_FAILED, "Expect: " + expect);
-            return;
-        }
-        ex.path = req.uri();
-        if (!h.contains(HttpHeaderNames.HOST)) {
-            h.set(HttpHeaderNames.HOST, localHost); // an HTTP/1.0 request: forwarded as 1.1, which needs one
-        }
-        ex.host = h.get(HttpHeaderNames.HOST, "");
-        if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // checked: a lone chunked
-        }
-        ex.clientHttp10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        ex.clientKeepAlive = HttpUtil.isKeepAlive(req);
-        ex.upgradeRequested = Headers.isUpgrade(h);
-        Headers.stripHopByHop(h, ex.upgradeRequested);
-        ex.requestId = Headers.addForwarding(h, clientIp, localPort, nowMillis);
-        ex.fwd = h.get(Headers.X_FORWARDED_FOR);
-        req.setProtocolVersion(HttpVersion.HTTP_1_1); // dyno connections are always HTTP/1.1 keep-alive
         state = State.ROUTING;
         route();
     }
