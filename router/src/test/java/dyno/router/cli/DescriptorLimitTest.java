@@ -1,26 +1,19 @@
 package dyno.router.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dyno.router.testing.RawHttp;
+import dyno.router.testing.RouterProcess;
 import dyno.router.testing.ScriptedDyno;
 import dyno.router.testing.ScriptedDyno.Part;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,71 +31,47 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DescriptorLimitTest {
     private static final Logger logger = LoggerFactory.getLogger(DescriptorLimitTest.class);
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     @ParameterizedTest
     @ValueSource(strings = {"io_uring", "epoll"})
     void outOfDescriptorsBlamesNoDynoAndDoesNotSpin(String transport) throws Exception {
         Map<String, List<Part>> script = Map.of("GET /slow", List.of(Part.later(3000, ScriptedDyno.ok("slow"))));
-        try (ScriptedDyno dyno = ScriptedDyno.start(script::get)) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // 256 open files, 140 of them taken before the JVM starts: EMFILE comes after a few dozen connections.
-            String cmd = "ulimit -n 256 && for fd in $(seq 20 160); do eval \"exec $fd</dev/null\"; done && exec \"$0\" \"$@\"";
-            Process router = new ProcessBuilder("bash", "-c", cmd, java, "-Xmx96m", "-XX:+UseSerialGC",
-                    "-Ddyno.transport=" + transport, "-cp", System.getProperty("java.class.path"),
-                    RouterCommand.class.getName(), "--port", "0", "--threads", "1",
-                    "--backend", "127.0.0.1:" + dyno.address().getPort())
-                    .redirectErrorStream(true).start();
-            List<String> output = new CopyOnWriteArrayList<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(router.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        output.add(line);
-                    }
-                } catch (Exception e) {
-                    // the router ended
-                }
-            }, "router-output");
-            reader.setDaemon(true);
-            reader.start();
-            List<Socket> clients = new ArrayList<>();
-            try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()
-                        || l.contains("not available")));
-                Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElse(null);
-                org.junit.jupiter.api.Assumptions.assumeTrue(m != null, transport + " is not available here: " + output);
-                int port = Integer.parseInt(m.group(1));
-                // One request first loads the classes of a normal exchange: here they come from class files,
-                // which at the limit could not be opened (the shipped jar is open already).
-                assertThat(RawHttp.exchange(port, "GET /warm HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n"))
-                        .startsWith("HTTP/1.1 200");
-                for (int i = 0; i < 120; i++) {
-                    Socket s = new Socket();
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                    s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    clients.add(s);
-                }
-                Thread.sleep(2000); // the flood sits at the limit: accepts and connects failing
-                long acceptFailures = output.stream().filter(l -> l.toLowerCase(Locale.ROOT).contains("accept")).count();
-                for (Socket s : clients) {
-                    s.close();
-                }
-                // Served right away: the dyno was not quarantined, and the router accepts again.
-                String res = RawHttp.exchange(port, "GET /after HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n");
-                logger.info("{}: {} accept failure lines in 2 s at the limit; H99 answers: {}; then: {}", transport,
-                        acceptFailures, output.stream().filter(l -> l.contains("code=H99")).count(),
-                        RawHttp.printable(res.length() > 40 ? res.substring(0, 40) : res));
-                assertThat(res).as(String.join("\n", output)).startsWith("HTTP/1.1 200");
-                assertThat(output).noneMatch(l -> l.contains("code=H10") || l.contains("code=H21"));
-                assertThat(acceptFailures).as(String.join("\n", output)).isLessThan(20);
-            } finally {
-                for (Socket s : clients) {
-                    s.close();
-                }
-                router.destroy();
-                router.waitFor(10, TimeUnit.SECONDS);
-                router.destroyForcibly();
+        List<Socket> clients = new ArrayList<>();
+        // 256 open files, 140 of them taken before the JVM starts: EMFILE comes after a few dozen connections.
+        try (ScriptedDyno dyno = ScriptedDyno.start(script::get);
+             RouterProcess router = RouterProcess.start(
+                     "ulimit -n 256 && for fd in $(seq 20 160); do eval \"exec $fd</dev/null\"; done",
+                     List.of("-Xmx96m", "-XX:+UseSerialGC", "-Ddyno.transport=" + transport),
+                     List.of("--threads", "1", "--backend", "127.0.0.1:" + dyno.address().getPort()))) {
+            int port = router.port();
+            // One request first loads the classes of a normal exchange: here they come from class files,
+            // which at the limit could not be opened (the shipped jar is open already).
+            assertThat(RawHttp.exchange(port, "GET /warm HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200");
+            for (int i = 0; i < 120; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                clients.add(s);
+            }
+            Thread.sleep(2000); // the flood sits at the limit: accepts and connects failing
+            long acceptFailures = router.output().stream().filter(l -> l.toLowerCase(Locale.ROOT).contains("accept"))
+                    .count();
+            for (Socket s : clients) {
+                s.close();
+            }
+            // Served right away: the dyno was not quarantined, and the router accepts again.
+            String res = RawHttp.exchange(port, "GET /after HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n");
+            List<String> output = router.output();
+            logger.info("{}: {} accept failure lines in 2 s at the limit; H99 answers: {}; then: {}", transport,
+                    acceptFailures, output.stream().filter(l -> l.contains("code=H99")).count(),
+                    RawHttp.printable(res.length() > 40 ? res.substring(0, 40) : res));
+            assertThat(res).as(String.join("\n", output)).startsWith("HTTP/1.1 200");
+            assertThat(output).noneMatch(l -> l.contains("code=H10") || l.contains("code=H21"));
+            assertThat(acceptFailures).as(String.join("\n", output)).isLessThan(20);
+        } finally {
+            for (Socket s : clients) {
+                s.close();
             }
         }
     }
