@@ -42,6 +42,8 @@ class DynoResponseSafetyTest {
             Map.entry("GET /te-gzip", List.of(Part.of("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n" + EVIL))),
             Map.entry("GET /switch", List.of(Part.of("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                     + "Connection: upgrade\r\n\r\n" + EVIL))),
+            Map.entry("early POST /upload", List.of(Part.closing("HTTP/1.1 413 Payload Too Large\r\n"
+                    + "Content-Length: 0\r\n\r\n"))),
             Map.entry("GET /http10", List.of(Part.closing("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nold"))),
             Map.entry("GET /big-head", List.of(Part.of("HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(70 * 1024)
                     + "\r\nContent-Length: 2\r\n\r\nok"))));
@@ -141,6 +143,14 @@ class DynoResponseSafetyTest {
         RawHttp.Conversation c = send(last("GET", "/http10"));
         assertThat(c.raw()).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("transfer-encoding: chunked")
                 .contains("\r\n3\r\nold\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void aResponseBeforeTheWholeRequestSaysTheConnectionCloses() throws Exception {
+        RawHttp.Conversation c = send("POST /upload HTTP/1.1\r\nHost: app\r\nContent-Length: 100000\r\n\r\n"
+                + "x".repeat(1000));
+        assertThat(c.raw()).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
+        assertThat(c.closed()).isTrue();
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * A misbehaving dyno on a plain {@link ServerSocket} of 127.0.0.1: for each request it reads (head,
  * then a Content-Length body), it writes the raw bytes a script gives for {@code "METHOD /path"},
  * possibly in several delayed parts, possibly closing after; {@code "#N METHOD /path"} is asked first,
- * for the Nth request of a connection. Requests without a script entry get
+ * for the Nth request of a connection, and {@code "early METHOD /path"} before the request's body is
+ * read (an app refusing an upload). Requests without a script entry get
  * {@code 200} with the path as body, so a response can be attributed to its request. With a
  * keep-alive timeout it closes connections idle that long, as Node or gunicorn do.
  */
@@ -119,10 +120,13 @@ public final class ScriptedDyno implements AutoCloseable {
                 }
                 s.setSoTimeout(30_000);
                 requests.add(head);
-                skipBody(in, head);
                 String line = head.substring(0, head.indexOf("\r\n"));
                 String key = line.substring(0, line.lastIndexOf(' '));
-                List<Part> parts = script.apply("#" + (served + 1) + " " + key); // the nth on this connection
+                List<Part> parts = script.apply("early " + key); // answered before the body is read
+                if (parts == null) {
+                    skipBody(in, head);
+                    parts = script.apply("#" + (served + 1) + " " + key); // the nth on this connection
+                }
                 if (parts == null) {
                     parts = script.apply(key);
                 }
