@@ -18,11 +18,18 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private final Dyno dyno;
     private final LoopPool pool;
+    private final DynoCodec codec;
     private FrontendHandler owner;
 
-    BackendHandler(Dyno dyno, LoopPool pool) {
+    BackendHandler(Dyno dyno, LoopPool pool, DynoCodec codec) {
         this.dyno = dyno;
         this.pool = pool;
+        this.codec = codec;
+    }
+
+    /** The connection's codec, which knows whether the dyno sent anything after its last response. */
+    DynoCodec codec() {
+        return codec;
     }
 
     void attach(FrontendHandler frontend) {

@@ -29,7 +29,8 @@ public final class BackendInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(CODEC, new DynoCodec(ProxyInitializer.decoderConfig(maxHeadBytes, CheckedHeaders.RESPONSES)));
-        ch.pipeline().addLast(new BackendHandler(dyno, pool));
+        DynoCodec codec = new DynoCodec(ProxyInitializer.decoderConfig(maxHeadBytes, CheckedHeaders.RESPONSES));
+        ch.pipeline().addLast(CODEC, codec);
+        ch.pipeline().addLast(new BackendHandler(dyno, pool, codec));
     }
 }

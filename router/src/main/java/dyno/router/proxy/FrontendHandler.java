@@ -421,7 +421,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backend = ch;
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.attach(this);
-        ch.pipeline().get(DynoCodec.class).expectResponse(ex.headRequest);
+        backendHandler.codec().expectResponse(ex.headRequest);
         HttpHeaders h = ex.request.headers();
         long now = System.nanoTime();
         h.set(Headers.CONNECT_TIME, Long.toString(ex.connectMs));
@@ -655,8 +655,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Dyno d = ex.dyno;
         releaseDyno();
         Channel b = backend;
-        boolean reusable = ex.backendReusable && ex.receivedAll && b.isActive()
-                && b.pipeline().get(DynoCodec.class).clean();
+        boolean reusable = ex.backendReusable && ex.receivedAll && b.isActive() && backendHandler.codec().clean();
         detachBackend();
         if (reusable) {
             b.config().setAutoRead(true);
