@@ -5,9 +5,10 @@
 #   benchmarks/load/compare.sh                       # 1 then 2 worker threads, 3 rounds of 10 s
 #   benchmarks/load/compare.sh --heap 64m            # the router's heap capped (-Xmx64m)
 #   benchmarks/load/compare.sh --threads 2 --rounds 5 --duration 15 --access-log off
+#   BASE_JAR=/tmp/old-microbenchmarks.jar benchmarks/load/compare.sh   # adds "base": another build of Dyno
 #
 # Environment: CONNECTIONS (64), WRK_THREADS (1), WARMUP (10 s), BASE_PORT (18080),
-# ROUTER_JAR (benchmarks/target/microbenchmarks.jar), JAVA (java), JAVA_OPTS (extra router JVM flags),
+# ROUTER_JAR (benchmarks/target/microbenchmarks.jar), BASE_JAR (none), JAVA (java), JAVA_OPTS (extra router JVM flags),
 # KEEP (1: keep the temp dir with configs and logs).
 set -euo pipefail
 
@@ -40,6 +41,7 @@ BACKEND_B=$((BASE_PORT + 2))
 PORT_DYNO=$((BASE_PORT + 10))
 PORT_HAPROXY=$((BASE_PORT + 11))
 PORT_NGINX=$((BASE_PORT + 12))
+PORT_BASE=$((BASE_PORT + 13))
 
 # ---- tools ----
 # shellcheck source=lib.sh
@@ -85,16 +87,16 @@ start_backend() { # port
 # ---- keeps connections to the backends alive and formats one log line per request: Dyno hands it to
 # ---- its writer thread (file), nginx buffers 64 KiB (file), HAProxy keeps it in an in-memory ring
 # ---- (its cheapest; logging to stdout would cost it a write() per request) ----
-start_dyno() { # threads -> sets PROXY_PID
-  local heap=()
+start_dyno() { # threads [jar port name] -> sets PROXY_PID
+  local heap=() jar="${2:-$ROUTER_JAR}" port="${3:-$PORT_DYNO}" name="${4:-dyno}"
   [[ -n "$HEAP" ]] && heap=("-Xmx$HEAP")
   # shellcheck disable=SC2086
-  "$JAVA" "${heap[@]}" ${JAVA_OPTS:-} -cp "$ROUTER_JAR" dyno.benchmarks.RouterMain --port "$PORT_DYNO" \
+  "$JAVA" "${heap[@]}" ${JAVA_OPTS:-} -cp "$jar" dyno.benchmarks.RouterMain --port "$port" \
     --backend "127.0.0.1:$BACKEND_A" --backend "127.0.0.1:$BACKEND_B" --threads "$1" --access-log "$ACCESS_LOG" \
-    >"$WORK/dyno-access.log" 2>>"$WORK/dyno.err" &
+    >"$WORK/$name-access.log" 2>>"$WORK/$name.err" &
   PROXY_PID=$!
   PIDS+=("$PROXY_PID")
-  wait_port "$PORT_DYNO"
+  wait_port "$port"
 }
 
 start_haproxy() { # threads
@@ -185,7 +187,7 @@ CONF
   wait_port "$PORT_NGINX"
 }
 
-port_of() { case "$1" in dyno) echo "$PORT_DYNO" ;; haproxy) echo "$PORT_HAPROXY" ;; nginx) echo "$PORT_NGINX" ;; esac; }
+port_of() { case "$1" in dyno) echo "$PORT_DYNO" ;; haproxy) echo "$PORT_HAPROXY" ;; nginx) echo "$PORT_NGINX" ;; base) echo "$PORT_BASE" ;; esac; }
 
 # wrk prints latencies as 850.00us / 1.23ms / 1.02s: in ms.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
@@ -205,7 +207,12 @@ run_wrk() { # proxy threads round seconds record
     "$1" "$2" "$3" "$rps" "$p50" "$p99" $((non2xx + sockerr)) >&2
 }
 
-start_proxy() { case "$1" in dyno) start_dyno "$2" ;; haproxy) start_haproxy "$2" ;; nginx) start_nginx "$2" ;; esac; }
+start_proxy() {
+  case "$1" in
+    dyno) start_dyno "$2" ;; haproxy) start_haproxy "$2" ;; nginx) start_nginx "$2" ;;
+    base) start_dyno "$2" "$BASE_JAR" "$PORT_BASE" base ;;
+  esac
+}
 
 echo "backends 127.0.0.1:$BACKEND_A, :$BACKEND_B; wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s;" \
   "rounds $ROUNDS; router heap ${HEAP:-default}; router access log $ACCESS_LOG" >&2
@@ -213,6 +220,10 @@ start_backend "$BACKEND_A"
 start_backend "$BACKEND_B"
 : >"$WORK/results.tsv"
 PROXIES=(dyno haproxy nginx)
+if [[ -n "${BASE_JAR:-}" ]]; then
+  [[ -f "$BASE_JAR" ]] || { echo "missing BASE_JAR $BASE_JAR" >&2; exit 1; }
+  PROXIES+=(base)
+fi
 for threads in $THREADS_LIST; do
   # All three run at once (idle ones cost nothing) so each round can alternate without restarts.
   declare -A PID_OF=()
@@ -233,7 +244,7 @@ done
 echo
 echo "| threads | proxy | req/s (median) | p50 ms | p99 ms | errors | Dyno/this req/s |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
-awk -F'\t' '
+awk -F'\t' -v names_list="${PROXIES[*]}" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -242,10 +253,10 @@ awk -F'\t' '
   { k = $1 SUBSEP $2; rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6; err[k] += $7
     if (!(($1) in seen)) { seen[$1] = 1; order[++nt] = $1 } }
   END {
-    split("dyno haproxy nginx", names, " ")
+    np = split(names_list, names, " ")
     for (t = 1; t <= nt; t++) {
       th = order[t]; d = median(rps[th SUBSEP "dyno"])
-      for (i = 1; i <= 3; i++) {
+      for (i = 1; i <= np; i++) {
         k = th SUBSEP names[i]; r = median(rps[k])
         printf "| %s | %s | %.0f | %.3f | %.3f | %d | %s |\n", th, names[i], r, median(p50[k]), median(p99[k]), err[k],
           (names[i] == "dyno" ? "-" : sprintf("%.2f", d / r))
