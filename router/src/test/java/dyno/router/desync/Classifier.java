@@ -81,8 +81,11 @@ final class Classifier {
             poisoned.add(others + " answers to " + o.desyncCase().requests() + " request(s) before the canary's: "
                     + statuses(finals));
         }
-        if (!stream.rest().isBlank() && !finals.isEmpty() && (o.caseClosed() || canaryAt >= 0)) {
-            poisoned.add("bytes no response frames after " + statuses(finals) + ": '" + printable(stream.rest()) + "'");
+        // a truncated response is the proxy giving up; anything else unframed belongs to no exchange
+        String rest = stream.rest();
+        if (!rest.isBlank() && !ownHeadlessAnswer(o, finals, rest)
+                && (!rest.startsWith("HTTP/") || (!finals.isEmpty() && (o.caseClosed() || canaryAt >= 0)))) {
+            poisoned.add("bytes no response frames after " + statuses(finals) + ": '" + printable(rest) + "'");
         }
         for (Response r : stream.responses()) {
             if (r.framing() != null) {
@@ -162,6 +165,20 @@ final class Classifier {
             }
         }
         return requests;
+    }
+
+    /**
+     * Whether bytes without a status line are still the client's own answer: the HTTP/0.9 answer (a
+     * bare body, then the close) to its own HTTP/0.9 request, or HTTP/2 frames after its own preface.
+     */
+    private static boolean ownHeadlessAnswer(Observation o, List<Response> finals, String rest) {
+        String sent = ResponseStream.text(o.sent());
+        if (sent.startsWith("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")) {
+            return true;
+        }
+        String target = namedTarget(rest);
+        return finals.isEmpty() && o.caseClosed() && target != null
+                && sent.contains(target) && !sent.substring(0, Math.max(0, sent.indexOf("\r\n"))).contains(" HTTP/");
     }
 
     /**

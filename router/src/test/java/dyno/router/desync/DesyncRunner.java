@@ -66,8 +66,11 @@ final class DesyncRunner {
         try (Conversation conv = new Conversation(port)) {
             conv.send(sent);
             long wait = c.direction() == Direction.RESPONSE ? ANSWER_MILLIS : FIRST_ANSWER_MILLIS;
+            // late bytes land while the proxy's dyno connection is idle, before any canary: a proxy that
+            // reused that connection for the canary could not tell them from the canary's answer
+            long quiet = QUIET_MILLIS + (c.later() != null ? c.laterMillis() + 150L : 0);
             conv.readUntil(raw -> ResponseStream.parse(raw, false, methods).finals().size() >= c.requests(),
-                    QUIET_MILLIS, wait);
+                    quiet, wait + quiet);
             boolean silent = c.direction() == Direction.RESPONSE && !conv.closed()
                     && ResponseStream.parse(conv.raw(), false, methods).finals().isEmpty();
             conv.send(canary(pipelined));
@@ -77,10 +80,6 @@ final class DesyncRunner {
                     QUIET_MILLIS, silent ? 200 : ANSWER_MILLIS);
             caseRaw = conv.raw();
             caseClosed = conv.closed();
-        }
-        if (c.later() != null) {
-            // the late bytes reach the proxy while its dyno connection is idle, before the fresh canary
-            Thread.sleep(c.laterMillis() + 100L);
         }
         String freshRaw;
         boolean freshClosed;

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  */
 final class RequestForm {
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-    private static final Pattern REQUEST_LINE =
-            Pattern.compile(TOKEN + " (/[\\x21-\\x7e&&[^#]]*|\\*|https?://[\\x21-\\x7e&&[^#]]+) HTTP/1\\.[01]");
+    // How the target reads (obs-text, a fragment, a scheme the dyno cannot serve) is the dyno's
+    // business; only what changes where the request ends or which one it is counts here.
+    private static final Pattern REQUEST_LINE = Pattern.compile(TOKEN + " [\\x21-\\x7e\\x80-\\xff]+ HTTP/1\\.[01]");
     private static final Pattern HEADER_LINE =
             Pattern.compile(TOKEN + ":[ \\t]*([\\x21-\\x7e\\x80-\\xff]([\\x20-\\x7e\\x80-\\xff\\t]*[\\x21-\\x7e\\x80-\\xff])?)?[ \\t]*");
 
@@ -113,7 +114,7 @@ final class RequestForm {
     }
 
     private static String path(String target) {
-        if (target.matches("(?i)https?://.*")) {
+        if (target.matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
             int slash = target.indexOf('/', target.indexOf("//") + 2);
             return slash < 0 ? "/" : target.substring(slash);
         }
@@ -122,7 +123,7 @@ final class RequestForm {
 
     /** The body under one plain Content-Length or one plain chunked coding; null when framing is anything else. */
     private static byte[] body(String head, String rest) {
-        List<String> lines = List.of(head.split("\r\n", -1));
+        List<String> lines = List.of(head.split("\r?\n", -1));
         String cl = null;
         String te = null;
         for (String line : lines.subList(1, lines.size())) {

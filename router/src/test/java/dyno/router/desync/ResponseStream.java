@@ -66,7 +66,7 @@ record ResponseStream(List<Response> responses, String rest) {
             List<String> cl = headers(head, "content-length");
             List<String> te = headers(head, "transfer-encoding");
             if (framing == null) {
-                framing = framingProblem(status, cl, te);
+                framing = framingProblem(lines[0].startsWith("HTTP/1.0"), status, cl, te);
             }
             int end;
             boolean noBody = method.equals("HEAD") || (status >= 100 && status < 200) || status == 204 || status == 304;
@@ -102,7 +102,10 @@ record ResponseStream(List<Response> responses, String rest) {
         return responses.stream().filter(r -> !r.interim()).toList();
     }
 
-    private static String framingProblem(int status, List<String> cl, List<String> te) {
+    private static String framingProblem(boolean http10, int status, List<String> cl, List<String> te) {
+        if (http10 && !te.isEmpty()) {
+            return "Transfer-Encoding in an HTTP/1.0 response (RFC 9112 6.1: faulty framing)";
+        }
         if (!cl.isEmpty() && !te.isEmpty()) {
             return "both Content-Length and Transfer-Encoding";
         }
