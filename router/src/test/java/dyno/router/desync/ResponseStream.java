@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * chunked; else Content-Length; else until the close. Whatever cannot be cut is {@link #rest()}.
  */
 record ResponseStream(List<Response> responses, String rest) {
-    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3})( [^\\r\\n]*)?");
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3,9})( [^\\r\\n]*)?");
     private static final Pattern HEADER_LINE = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\\r\\n\\x00]*");
 
     /** One response; {@code framing} says why a client could cut it differently, or is null. */
@@ -56,7 +56,10 @@ record ResponseStream(List<Response> responses, String rest) {
             if (!m.matches()) {
                 break;
             }
-            int status = Integer.parseInt(m.group(1));
+            int status = Integer.parseInt(m.group(1).substring(0, 3));
+            if (m.group(1).length() != 3) {
+                framing = "status line '" + dyno.router.testing.RawHttp.printable(lines[0]) + "'";
+            }
             for (int i = 1; i < lines.length && framing == null; i++) {
                 if (!HEADER_LINE.matcher(lines[i]).matches() || lines[i].indexOf('\n') >= 0 || lines[i].indexOf('\r') >= 0) {
                     framing = "header line '" + dyno.router.testing.RawHttp.printable(lines[i]) + "'";
