@@ -36,7 +36,7 @@ class DesyncCorpusTest {
                 .as("%d of %d desync cases are unsafe on Dyno's router:%n%s", unsafe.size(), verdicts.size(),
                         unsafe.stream()
                                 .map(v -> "  " + v.desyncCase().id() + " " + v.outcome().label() + " ("
-                                        + v.desyncCase().description() + "): " + v.reason())
+                                        + v.desyncCase().description() + "; " + v.desyncCase().source() + "): " + v.reason())
                                 .collect(Collectors.joining("\n")))
                 .isZero();
     }

@@ -68,7 +68,7 @@ final class DesyncRunner {
             long wait = c.direction() == Direction.RESPONSE ? ANSWER_MILLIS : FIRST_ANSWER_MILLIS;
             // late bytes land while the proxy's dyno connection is idle, before any canary: a proxy that
             // reused that connection for the canary could not tell them from the canary's answer
-            long quiet = QUIET_MILLIS + (c.later() != null ? c.laterMillis() + 150L : 0);
+            long quiet = QUIET_MILLIS + (c.later() != null ? c.laterMillis() + 400L : 0);
             conv.readUntil(raw -> ResponseStream.parse(raw, false, methods).finals().size() >= c.requests(),
                     quiet, wait + quiet);
             boolean silent = c.direction() == Direction.RESPONSE && !conv.closed()

@@ -1,5 +1,7 @@
 package dyno.router.desync;
 
+import static dyno.router.testing.RawHttp.printable;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,11 +60,11 @@ record ResponseStream(List<Response> responses, String rest) {
             }
             int status = Integer.parseInt(m.group(1).substring(0, 3));
             if (m.group(1).length() != 3) {
-                framing = "status line '" + dyno.router.testing.RawHttp.printable(lines[0]) + "'";
+                framing = "status line '" + printable(lines[0]) + "'";
             }
             for (int i = 1; i < lines.length && framing == null; i++) {
                 if (!HEADER_LINE.matcher(lines[i]).matches() || lines[i].indexOf('\n') >= 0 || lines[i].indexOf('\r') >= 0) {
-                    framing = "header line '" + dyno.router.testing.RawHttp.printable(lines[i]) + "'";
+                    framing = "header line '" + printable(lines[i]) + "'";
                 }
             }
             String method = request < methods.size() ? methods.get(request) : "GET";
