@@ -39,7 +39,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the harness: the router's test classes and their classpath ----
-(cd "$ROOT" && mvn -B -ntp -q -pl router -am test-compile -DskipTests)
+(cd "$ROOT" && mvn -B -ntp -q -pl router -am test-compile -DskipTests) >&2
 (cd "$ROOT/router" && mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null)
 CP="$ROOT/router/target/test-classes:$ROOT/router/target/classes:$(cat "$WORK/classpath.txt")"
