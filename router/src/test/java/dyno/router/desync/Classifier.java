@@ -78,8 +78,8 @@ final class Classifier {
             others++;
         }
         if (others > o.desyncCase().requests() && !ownBytesRefused(o, finals)) {
-            poisoned.add(others + " answers to " + o.desyncCase().requests() + " request(s) before the canary's: "
-                    + statuses(finals));
+            poisoned.add(others + " answers, none the pipelined canary's, to " + o.desyncCase().requests()
+                    + " request(s) and the canary: " + statuses(finals));
         }
         // a truncated response is the proxy giving up; anything else unframed belongs to no exchange
         String rest = stream.rest();
