@@ -67,22 +67,39 @@ public final class RecordingBackend implements AutoCloseable {
         }
     }
 
+    /** What the backend writes for a complete request; the default is {@code 200 ok}. */
+    @FunctionalInterface
+    public interface Responder {
+        /** Writes the answer to {@code request}; returns false to close the connection after it. */
+        boolean respond(Event request, OutputStream out) throws IOException;
+    }
+
     private final ServerSocket server;
+    private final Responder responder;
     private final Thread acceptor;
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean closed;
 
-    private RecordingBackend() throws IOException {
-        server = new ServerSocket(0, 64, InetAddress.getByName("127.0.0.1"));
+    private RecordingBackend(int port, Responder responder) throws IOException {
+        this.responder = responder;
+        server = new ServerSocket(port, 64, InetAddress.getByName("127.0.0.1"));
         acceptor = new Thread(this::accept, "recording-backend-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     public static RecordingBackend start() throws IOException {
-        return new RecordingBackend();
+        return start(0, (request, out) -> {
+            out.write(OK);
+            return true;
+        });
+    }
+
+    /** A backend on 127.0.0.1:{@code port} (0: any free port) that answers through {@code responder}. */
+    public static RecordingBackend start(int port, Responder responder) throws IOException {
+        return new RecordingBackend(port, responder);
     }
 
     public InetSocketAddress address() {
@@ -123,8 +140,11 @@ public final class RecordingBackend implements AutoCloseable {
                 if (e.kind() != Kind.REQUEST) {
                     return;
                 }
-                out.write(OK);
+                boolean keepOpen = responder.respond(e, out);
                 out.flush();
+                if (!keepOpen) {
+                    return;
+                }
             }
         } catch (IOException e) {
             // the router closed the connection: recorded where it mattered
