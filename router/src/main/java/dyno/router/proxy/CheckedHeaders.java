@@ -66,6 +66,26 @@ final class CheckedHeaders extends DefaultHttpHeaders {
         return super.add(name, value);
     }
 
+    /**
+     * Header names that, with {@code _} read as {@code -} (as CGI, WSGI and Rack servers do when they
+     * make {@code HTTP_*} variables), would be taken for a framing header or one the router sets: a
+     * {@code Transfer_Encoding} the router ignores could frame the body for the dyno, an
+     * {@code X_Forwarded_For} could stand in for the router's.
+     */
+    private static final java.util.Set<String> SHADOWED = java.util.Set.of("content-length", "transfer-encoding",
+            "host", "connection", "upgrade", "te", "trailer", "expect", "x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-port", "x-forwarded-host", "forwarded", "x-request-id", "x-request-start", "via",
+            "connect-time", "total-route-time");
+
+    private static boolean shadows(CharSequence name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) == '_') {
+                return SHADOWED.contains(name.toString().replace('_', '-').toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return false;
+    }
+
     void seal() {
         sealed = true;
     }
@@ -77,6 +97,10 @@ final class CheckedHeaders extends DefaultHttpHeaders {
         int nameLength = name.length();
         String text = String.valueOf(value);
         if (!response) {
+            if (shadows(name)) {
+                throw new MalformedRequestException("header name " + name + " reads as " + name.toString().replace('_', '-')
+                        + " to a CGI-style server");
+            }
             if (nameLength > MAX_NAME) {
                 throw new MalformedRequestException("header name longer than " + MAX_NAME + " bytes");
             }

@@ -31,11 +31,17 @@ final class DynoCodec extends CombinedChannelDuplexHandler<DynoCodec.ResponseDec
         ResponseDecoder d = inboundHandler();
         d.head = head;
         d.state = ResponseDecoder.AWAIT;
+        d.answered = false;
     }
 
     /** True while no byte arrived after the end of the last response. */
     boolean clean() {
         return inboundHandler().state != ResponseDecoder.SPOILED;
+    }
+
+    /** True once any byte of the expected response arrived, even one not decoded into a message yet. */
+    boolean answered() {
+        return inboundHandler().answered;
     }
 
     static final class ResponseDecoder extends HttpResponseDecoder {
@@ -48,6 +54,7 @@ final class DynoCodec extends CombinedChannelDuplexHandler<DynoCodec.ResponseDec
         static final int SPOILED = 5;
 
         private boolean head;
+        private boolean answered;
         /** Starts ENDED: bytes before the first request are as unexpected as bytes after a response. */
         private int state = ENDED;
 
@@ -71,6 +78,7 @@ final class DynoCodec extends CombinedChannelDuplexHandler<DynoCodec.ResponseDec
                 }
                 return;
             }
+            answered |= in.isReadable();
             int from = out.size();
             super.decode(ctx, in, out);
             for (int i = from; i < out.size(); i++) {

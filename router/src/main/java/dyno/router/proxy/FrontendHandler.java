@@ -503,6 +503,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onResponseHead(HttpResponse res) {
         int code = res.status().code();
+        if (code < 100 || code > 599) {
+            fail(RouteError.H17, "status " + code + " from " + ex.dyno.name());
+            return;
+        }
         boolean reusable = ResponseHeads.reusable(res, ex); // before the version and Connection change
         res.setProtocolVersion(HttpVersion.HTTP_1_1); // the version of the framing the router writes
         if (code == 101) {
@@ -595,9 +599,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else if (state == State.ENDING) {
             completeExchange();
         } else if (state == State.FORWARDING) {
+            boolean answered = backendHandler != null && backendHandler.codec().answered();
             backendHandler = null;
             backend = null;
-            if (replayable()) {
+            if (!answered && replayable()) {
                 retry();
             } else {
                 fail(ex.responseStarted ? RouteError.H18 : RouteError.H13, null);
