@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the process group of every running dyno under {@code .dyno/pids/}, so that a manager
- * started after one that was killed can end the leftovers. Each file holds {@code pgid starttime}.
+ * Records the processes of every running dyno under {@code .dyno/pids/}, so that a manager started
+ * after one that was killed can end the leftovers. A file holds {@code sid SID} and then one
+ * {@link ProcessId} per line ({@code pid starttime bootid}): only a process that still has that
+ * start time, in the same boot, or that is proven part of the tree through one, is ever signalled.
  */
 public final class PidRegistry {
     private static final Logger logger = LoggerFactory.getLogger(PidRegistry.class);
@@ -24,12 +25,12 @@ public final class PidRegistry {
         this.dir = dir;
     }
 
-    /** Records that {@code dyno} runs as group {@code pgid}. */
-    public void record(String dyno, long pgid) {
-        OptionalLong start = ProcessTree.startTime(pgid);
-        String content = pgid + " " + (start.isPresent() ? start.getAsLong() : -1) + "\n";
+    /** Records the processes now known to make up {@code dyno}. */
+    public void record(String dyno, ProcessTree tree) {
+        StringBuilder content = new StringBuilder("sid ").append(tree.sid()).append('\n');
+        tree.known().forEach(id -> content.append(id).append('\n'));
         try {
-            AtomicFile.write(dir.resolve(dyno + ".pid"), content.getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(dir.resolve(dyno + ".pid"), content.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             logger.warn("cannot record pid of {}", dyno, e);
         }
@@ -45,7 +46,7 @@ public final class PidRegistry {
     }
 
     /**
-     * Kills (SIGKILL) every recorded group that is still the process it was, and clears the
+     * Kills (SIGKILL) every recorded process tree whose identity still holds, and clears the
      * records. Returns the names of the dynos whose processes were ended.
      */
     public List<String> killLeftovers() {
@@ -57,17 +58,7 @@ public final class PidRegistry {
             for (Path file : files) {
                 String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
                 try {
-                    String[] parts = Files.readString(file).trim().split(" ");
-                    long pgid = Long.parseLong(parts[0]);
-                    long start = Long.parseLong(parts[1]);
-                    OptionalLong now = ProcessTree.startTime(pgid);
-                    // A pid is not reused while a process group still carries it, so a live pid with
-                    // another start time means the dyno's group is gone and the pid is a stranger's.
-                    boolean leftover = now.isPresent()
-                            ? start < 0 || now.getAsLong() == start
-                            : !ProcessTree.members(pgid).isEmpty();
-                    if (leftover) {
-                        ProcessTree.signal(pgid, "KILL");
+                    if (read(file).signal(true) > 0) {
                         killed.add(name);
                     }
                 } catch (IOException | RuntimeException e) {
@@ -87,5 +78,21 @@ public final class PidRegistry {
             logger.warn("cannot clean {}", dir, e);
         }
         return killed;
+    }
+
+    static ProcessTree read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).startsWith("sid ")) {
+            throw new IllegalArgumentException(file + ": first line \"" + (lines.isEmpty() ? "" : lines.get(0))
+                    + "\" (expected: sid SID)");
+        }
+        long sid = Long.parseLong(lines.get(0).substring(4).trim());
+        List<ProcessId> known = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
+                known.add(ProcessId.parse(line));
+            }
+        }
+        return new ProcessTree(sid, known);
     }
 }
