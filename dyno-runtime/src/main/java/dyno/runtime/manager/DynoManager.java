@@ -12,7 +12,6 @@ import dyno.runtime.log.LogLine;
 import dyno.runtime.process.PidRegistry;
 import dyno.runtime.process.PortAllocator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Clock;
@@ -51,9 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DynoManager implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DynoManager.class);
-    /** Longest output line, in bytes; longer ones are split (Heroku's 10000). */
-    static final int MAX_LINE_BYTES = 10_000;
-    private static final long DROP_REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Longest time between two scans of /proc, whatever the memory sample interval. */
     private static final long SCAN_INTERVAL_MS = 1_000;
     /** Time past the drain and the stop timeout for SIGKILL to take effect before close gives up. */
@@ -66,6 +62,7 @@ public final class DynoManager implements AutoCloseable {
     private final FormationStore store;
     private final DynoProcesses processes;
     private final MemoryWatch memory;
+    private final DynoOutput output;
     private final PortAllocator ports = new PortAllocator();
     private final ScheduledExecutorService exec;
     private final Map<String, Dyno> dynos = new TreeMap<>(DynoManager::compareNames);
@@ -87,6 +84,7 @@ public final class DynoManager implements AutoCloseable {
         this.store = new FormationStore(app.stateDir().resolve("formation.json"));
         this.processes = new DynoProcesses(new PidRegistry(app.stateDir().resolve("pids")));
         this.memory = new MemoryWatch(settings);
+        this.output = new DynoOutput(this.clock, this::emit);
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dyno-manager");
             t.setDaemon(true);
@@ -119,7 +117,7 @@ public final class DynoManager implements AutoCloseable {
             // one scan of /proc a tick for all dynos: keeps each tree known and samples its memory
             long scanMs = Math.min(SCAN_INTERVAL_MS, settings.memorySampleInterval().toMillis());
             exec.scheduleWithFixedDelay(this::scan, scanMs, scanMs, TimeUnit.MILLISECONDS);
-            exec.scheduleWithFixedDelay(this::reportDroppedOutput, 1, 1, TimeUnit.SECONDS);
+            exec.scheduleWithFixedDelay(() -> output.reportQuiet(dynos.values()), 1, 1, TimeUnit.SECONDS);
             return null;
         }).join();
     }
@@ -383,9 +381,7 @@ public final class DynoManager implements AutoCloseable {
             return;
         }
         d.process = p;
-        Thread reader = new Thread(() -> pump(d, p), "dyno-out-" + d.name);
-        reader.setDaemon(true);
-        reader.start();
+        output.read(d, p);
         p.onExit().thenRun(() -> exec.execute(() -> exited(d, p)));
         if (d.type.isWeb()) {
             long probeMs = settings.upProbeInterval().toMillis();
@@ -606,40 +602,6 @@ public final class DynoManager implements AutoCloseable {
             listener.log(line);
         } catch (RuntimeException e) {
             logger.warn("listener failed on a log line", e);
-        }
-    }
-
-    /**
-     * Reads a dyno's merged stdout/stderr line by line, within its output rate, and reports what
-     * was dropped (L12) at most once a second and when the output ends; runs on its own thread.
-     */
-    private void pump(Dyno d, Process p) {
-        OutputLimiter limiter = d.output;
-        try (InputStream in = p.getInputStream()) {
-            OutputLines.read(in, MAX_LINE_BYTES, (bytes, length) -> {
-                long now = System.nanoTime();
-                reportDropped(d.name, limiter.report(now, DROP_REPORT_NANOS));
-                if (limiter.admit(now, clock)) {
-                    emit(new LogLine(clock.instant(), LogLine.APP, d.name, OutputLines.decode(bytes, length)));
-                }
-            });
-        } catch (IOException e) {
-            logger.debug("output of {} ended", d.name, e);
-        }
-        reportDropped(d.name, limiter.report(System.nanoTime(), 0));
-    }
-
-    /** Reports drops of dynos that went quiet after a flood (their reader reports only with a next line). */
-    private void reportDroppedOutput() {
-        long now = System.nanoTime();
-        for (Dyno d : dynos.values()) {
-            reportDropped(d.name, d.output.report(now, DROP_REPORT_NANOS));
-        }
-    }
-
-    private void reportDropped(String dyno, OutputLimiter.Dropped dropped) {
-        if (dropped != null) {
-            event(dyno, dropped.message());
         }
     }
 

@@ -37,6 +37,11 @@ final class DynoProcesses {
 
     DynoProcesses(PidRegistry pids) {
         this.pids = pids;
+        if (ProcessHandle.current().pid() == 1) {
+            // the JVM reaps only its own children; orphans re-parented to PID 1 would stay zombies
+            logger.warn("running as PID 1: orphaned processes of dynos will never be reaped and stay zombies;"
+                    + " run the container with an init (docker run --init, or tini as its entrypoint)");
+        }
     }
 
     /** Ends what a killed manager left behind; returns the dynos it belonged to. */

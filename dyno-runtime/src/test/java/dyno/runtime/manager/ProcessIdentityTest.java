@@ -11,6 +11,8 @@ import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.process.Backoff;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +87,23 @@ class ProcessIdentityTest {
             if (stranger.get() != null) {
                 stranger.get().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aStrangerListeningOnTheDynosPortDoesNotMakeTheDynoUp() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: sleep 1000\n");
+        Recorder recorder = new Recorder();
+        ManagerSettings settings = SETTINGS.withBootTimeout(Duration.ofSeconds(3));
+        try (DynoManager m = new DynoManager(App.load(dir, null, null), settings, recorder)) {
+            m.start(Formation.of(List.of(new FormationEntry("web", 1, DynoSize.STANDARD_1X))));
+            int port = m.dynos().get(0).port();
+            // the dyno never binds its port; another process of this machine does
+            try (ServerSocket stranger = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+                await().atMost(WAIT).until(() -> recorder.events("web.1").stream().anyMatch(e -> e.startsWith("Error R10")));
+            }
+            assertThat(recorder.events("web.1")).doesNotContain("State changed from starting to up");
         }
     }
 }
