@@ -502,6 +502,7 @@ public final class DynoManager implements AutoCloseable {
                 processes.signal(d, true);
             }
         }
+        processes.signal(d, true); // the anchor, quietly: the dyno has nothing else left
         int status = p.exitValue();
         d.cancelTimers();
         d.process = null;

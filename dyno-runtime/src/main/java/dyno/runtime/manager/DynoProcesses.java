@@ -27,11 +27,15 @@ import org.slf4j.LoggerFactory;
 final class DynoProcesses {
     private static final Logger logger = LoggerFactory.getLogger(DynoProcesses.class);
     /**
-     * The session leader waits for one line on stdin before it becomes the dyno's command, so
-     * that its start time is read while it certainly still runs (a command that exits at once
-     * would otherwise be reaped, and its pid free for anyone, before it was ever identified).
+     * The session leader first starts the anchor, a {@code sleep} that keeps the dyno's session
+     * id its own for as long as the dyno lives, then waits for one line on stdin before it
+     * becomes the dyno's command. Both are identified before that line is sent: a command that
+     * exits at once would otherwise be reaped, and its pid free for anyone, before it was ever
+     * identified, and children it left behind could not be proven the dyno's.
      */
-    private static final String GATE = "read -r go; exec sh -c \"$1\" </dev/null";
+    private static final String GATE = "sleep 2147483647 </dev/null >/dev/null 2>&1 & read -r go; exec sh -c \"$1\" </dev/null";
+    /** Longest wait for the anchor to appear, in 1 ms steps. */
+    private static final int ANCHOR_WAIT_STEPS = 5_000;
 
     private final PidRegistry pids;
 
@@ -60,7 +64,8 @@ final class DynoProcesses {
     Process start(Dyno d, ProcessBuilder pb) throws IOException {
         Process p = pb.start();
         Optional<ProcessId> leader = ProcessId.of(p.pid());
-        d.tree = leader.map(ProcessTree::new).orElse(null);
+        d.tree = leader.map(l -> awaitAnchor(l).map(a -> new ProcessTree(l, a)).orElseGet(() -> new ProcessTree(l)))
+                .orElse(null);
         if (d.tree != null) {
             pids.record(d.name, d.tree);
         } else {
@@ -75,6 +80,36 @@ final class DynoProcesses {
         return p;
     }
 
+    /** The leader's first child, the anchor; empty when the leader died first or it took too long. */
+    private static Optional<ProcessId> awaitAnchor(ProcessId leader) {
+        Path children = Path.of("/proc", Long.toString(leader.pid()), "task", Long.toString(leader.pid()), "children");
+        for (int step = 0; step < ANCHOR_WAIT_STEPS; step++) {
+            try {
+                String pids = Files.readString(children).trim();
+                if (!pids.isEmpty()) {
+                    long pid = Long.parseLong(pids.split(" ")[0]);
+                    // a child of the live, proven leader, started after it: the dyno's own
+                    Optional<ProcessTable.Entry> e = ProcessTable.readEntry(pid);
+                    if (e.isPresent() && e.get().ppid() == leader.pid() && e.get().startTicks() >= leader.startTicks()
+                            && leader.isLive()) {
+                        return Optional.of(ProcessId.of(e.get()));
+                    }
+                }
+                if (!leader.isLive()) {
+                    return Optional.empty();
+                }
+                Thread.sleep(1);
+            } catch (IOException | NumberFormatException gone) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        logger.warn("the anchor of session {} did not appear; children its leader leaves behind may be missed", leader.pid());
+        return Optional.empty();
+    }
+
     /** Refreshes the tree of every running dyno from one scan, saving the records that changed. */
     ProcessTable scan(Collection<Dyno> dynos) {
         ProcessTable table = ProcessTable.read();
@@ -84,7 +119,7 @@ final class DynoProcesses {
         return table;
     }
 
-    /** Refreshes {@code d}'s tree from {@code table}; whether it still has a live member. */
+    /** Refreshes {@code d}'s tree from {@code table}; whether it still has a live member besides its anchor. */
     boolean refresh(Dyno d, ProcessTable table) {
         if (d.tree == null) {
             return false;

@@ -24,6 +24,8 @@ import java.util.Set;
  */
 public final class ProcessTree {
     private final long sid;
+    /** A process the dyno's launcher keeps in the session, not counted in the dyno's memory; may be null. */
+    private final ProcessId anchor;
     /** Every process proven ours at the last refresh, zombies included (they still pin the session). */
     private Map<Long, ProcessId> known = new LinkedHashMap<>();
     private List<ProcessTable.Entry> live = List.of();
@@ -33,9 +35,24 @@ public final class ProcessTree {
         this(leader.pid(), List.of(leader));
     }
 
+    /**
+     * The tree of a dyno whose session leader is {@code leader}, with {@code anchor}, a process
+     * that stays in the session as long as the dyno runs so that the session can always be proven
+     * the dyno's, even after the leader is gone. The anchor is signalled like any member but not
+     * counted in the dyno's memory.
+     */
+    public ProcessTree(ProcessId leader, ProcessId anchor) {
+        this(leader.pid(), List.of(leader, anchor), requireNonNull(anchor, "anchor"));
+    }
+
     /** A tree recorded earlier: the session id and the processes then known to be in the tree. */
     public ProcessTree(long sid, Collection<ProcessId> known) {
+        this(sid, known, null);
+    }
+
+    private ProcessTree(long sid, Collection<ProcessId> known, ProcessId anchor) {
         this.sid = sid;
+        this.anchor = anchor;
         for (ProcessId id : requireNonNull(known, "known")) {
             this.known.put(id.pid(), id);
         }
@@ -102,16 +119,23 @@ public final class ProcessTree {
         return pids;
     }
 
-    /** Whether no live member was found at the last refresh. */
+    /** Whether no live member but the anchor was found at the last refresh. */
     public boolean isEmpty() {
-        return live.isEmpty();
+        for (ProcessTable.Entry e : live) {
+            if (anchor == null || !anchor.matches(e)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Resident memory of the live members at the last refresh, in bytes. */
     public long residentBytes() {
         long total = 0;
         for (ProcessTable.Entry e : live) {
-            total += e.residentBytes();
+            if (anchor == null || !anchor.matches(e)) {
+                total += e.residentBytes();
+            }
         }
         return total;
     }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,26 +42,38 @@ class ProcessIdentityTest {
         Files.writeString(dir.resolve("Procfile"), "worker: exit 0\n");
         Recorder recorder = new Recorder();
         AtomicReference<Process> stranger = new AtomicReference<>();
-        // on the manager thread, before it handles the exit: the dyno's pid is reaped, and a
-        // stranger in a session of its own takes that pid (so also its session and group id)
+        AtomicLong firstPid = new AtomicLong();
+        // On the manager thread, at two moments: once the dyno is up (its leader already exited and
+        // reaped, before the manager handled the exit), and once the manager logged the exit. At each,
+        // a stranger in a session of its own tries to take the dyno's pid (so also its session and
+        // group id) as soon as no process carries it any more.
         DynoListener listener = new DynoListener() {
             @Override
             public void stateChanged(DynoInfo dyno, DynoState from) {
                 recorder.stateChanged(dyno, from);
-                if (dyno.state() == DynoState.UP && stranger.get() == null) {
-                    long pid = dyno.pid();
-                    await().atMost(WAIT).until(() -> !Files.exists(Path.of("/proc", Long.toString(pid))));
-                    try {
-                        stranger.set(Procs.startAtPid(pid, "exec sleep 1000"));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
+                if (dyno.state() == DynoState.UP && firstPid.compareAndSet(0, dyno.pid())) {
+                    await().atMost(WAIT).until(() -> !Files.exists(Path.of("/proc", Long.toString(dyno.pid()))));
+                    takePid(dyno.pid(), Duration.ofSeconds(2));
                 }
             }
 
             @Override
             public void log(LogLine line) {
                 recorder.log(line);
+                if (line.source().equals(LogLine.DYNO) && line.message().startsWith("Process exited") && stranger.get() == null && firstPid.get() != 0) {
+                    takePid(firstPid.get(), WAIT);
+                }
+            }
+
+            private void takePid(long pid, Duration within) {
+                try {
+                    await().atMost(within).until(() -> !Procs.sessionExists(pid));
+                    Procs.startAtPid(pid, "exec sleep 1000", 200).ifPresent(stranger::set);
+                } catch (org.awaitility.core.ConditionTimeoutException stillCarried) {
+                    // a process of the dyno still carries the pid: nobody can get it yet
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             }
 
             @Override
@@ -104,6 +117,23 @@ class ProcessIdentityTest {
                 await().atMost(WAIT).until(() -> recorder.events("web.1").stream().anyMatch(e -> e.startsWith("Error R10")));
             }
             assertThat(recorder.events("web.1")).doesNotContain("State changed from starting to up");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aChildLeftByALeaderThatExitedAtOnceIsStillKnownAndEnded() throws Exception {
+        // the leader is gone long before the first scan of /proc could have seen its child
+        Files.writeString(dir.resolve("Procfile"), "worker: sleep 1000 & echo child $!; exit 3\n");
+        Recorder recorder = new Recorder();
+        try (DynoManager m = new DynoManager(App.load(dir, null, null), SETTINGS, recorder)) {
+            m.start(Formation.of(List.of(new FormationEntry("worker", 1, DynoSize.STANDARD_1X))));
+            await().atMost(WAIT).until(() -> recorder.count("worker.1", "Process exited with status 3") == 2);
+            await().atMost(WAIT).until(() -> recorder.output("worker.1").size() == 2);
+            for (String line : recorder.output("worker.1")) {
+                long child = Long.parseLong(line.replace("child ", ""));
+                await().atMost(WAIT).until(() -> !Procs.alive(child));
+            }
         }
     }
 }

@@ -43,7 +43,7 @@ class PidRegistryTest {
     @Test
     @Timeout(20)
     void killsChildrenLeftByALeaderThatExitedWhenTheRecordKnewThem() throws Exception {
-        Process leader = Procs.startInOwnGroup("sleep 1000 & sleep 1000 & sleep 0.5");
+        Process leader = Procs.startInOwnGroup("sleep 1000 & sleep 1000 & read -r x");
         ProcessTree tree = new ProcessTree(ProcessId.of(leader.pid()).orElseThrow());
         await().atMost(Duration.ofSeconds(5)).until(() -> Procs.liveGroup(leader.pid()).size() >= 3);
         Set<Long> group = Procs.liveGroup(leader.pid());
@@ -51,6 +51,7 @@ class PidRegistryTest {
         PidRegistry pids = new PidRegistry(dir.resolve("pids"));
         pids.record("worker.1", tree);
         try {
+            leader.getOutputStream().close();
             assertThat(leader.waitFor(5, TimeUnit.SECONDS)).isTrue();
 
             assertThat(pids.killLeftovers()).containsExactly("worker.1");
@@ -71,7 +72,7 @@ class PidRegistryTest {
         quick.getOutputStream().close();
         assertThat(quick.waitFor(5, TimeUnit.SECONDS)).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(Path.of("/proc", Long.toString(id.pid()))));
-        Process stranger = Procs.startAtPid(id.pid(), "sleep 1000 & exec sleep 1000");
+        Process stranger = Procs.startAtPid(id.pid(), "sleep 1000 & exec sleep 1000", 200).orElseThrow();
         try {
             await().atMost(Duration.ofSeconds(5)).until(() -> Procs.liveGroup(stranger.pid()).size() == 2);
 
