@@ -18,8 +18,6 @@ final class Dyno {
     Process process;
     /** The processes of the current (or last) run, proven by identity; null when none could be identified. */
     dyno.runtime.process.ProcessTree tree;
-    /** Resident memory of the tree at the last scan, in bytes. */
-    long residentBytes;
     int port;
     Instant createdAt;
     Instant updatedAt;

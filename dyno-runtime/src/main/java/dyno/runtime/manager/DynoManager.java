@@ -230,6 +230,10 @@ public final class DynoManager implements AutoCloseable {
                 return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
             }).thenCompose(f -> f);
             all.get(graceMs + CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
+            call(() -> {
+                processes.removeAllEmptied();
+                return null;
+            }).get(CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -506,7 +510,6 @@ public final class DynoManager implements AutoCloseable {
         int status = p.exitValue();
         d.cancelTimers();
         d.process = null;
-        d.residentBytes = 0;
         ports.release(d.port);
         d.port = 0;
         processes.forget(d);
@@ -561,7 +564,6 @@ public final class DynoManager implements AutoCloseable {
         Instant now = clock.instant();
         for (Dyno d : running) {
             long rss = d.tree == null ? 0 : d.tree.residentBytes();
-            d.residentBytes = rss;
             sampled.put(d.name, rss);
             if (d.stop != null) {
                 continue;

@@ -1,5 +1,6 @@
 package dyno.runtime.manager;
 
+import dyno.runtime.process.Cgroup;
 import dyno.runtime.process.PidRegistry;
 import dyno.runtime.process.ProcessId;
 import dyno.runtime.process.ProcessTable;
@@ -38,6 +39,7 @@ final class DynoProcesses {
     private static final int ANCHOR_WAIT_STEPS = 5_000;
 
     private final PidRegistry pids;
+    private final List<Cgroup> emptied = new java.util.ArrayList<>();
 
     DynoProcesses(PidRegistry pids) {
         this.pids = pids;
@@ -67,6 +69,13 @@ final class DynoProcesses {
         d.tree = leader.map(l -> awaitAnchor(l).map(a -> new ProcessTree(l, a)).orElseGet(() -> new ProcessTree(l)))
                 .orElse(null);
         if (d.tree != null) {
+            // leader and anchor into the run's own cgroup before anything else can fork
+            Optional<Cgroup> cgroup = Cgroup.create(d.name);
+            if (cgroup.isPresent() && d.tree.known().stream().allMatch(id -> cgroup.get().add(id.pid()))) {
+                d.tree.cgroup(cgroup.get());
+            } else {
+                cgroup.ifPresent(Cgroup::remove);
+            }
             pids.record(d.name, d.tree);
         } else {
             // killed before it passed the gate: nothing of it can run, nothing will be signalled
@@ -116,6 +125,7 @@ final class DynoProcesses {
         for (Dyno d : dynos) {
             refresh(d, table);
         }
+        removeEmptied();
         return table;
     }
 
@@ -142,10 +152,30 @@ final class DynoProcesses {
         }
     }
 
-    /** Forgets {@code d}'s processes: it has none left. */
+    /** Forgets {@code d}'s processes: it has none left. Its cgroup goes once its last process is reaped. */
     void forget(Dyno d) {
+        if (d.tree != null) {
+            d.tree.cgroup().ifPresent(emptied::add);
+        }
         d.tree = null;
         pids.forget(d.name);
+        removeEmptied();
+    }
+
+    /** Removes the cgroups of ended runs that are empty by now. */
+    void removeEmptied() {
+        emptied.removeIf(Cgroup::remove);
+    }
+
+    /** Removes the cgroups of ended runs, waiting up to about a second for their last processes to be reaped. */
+    void removeAllEmptied() throws InterruptedException {
+        for (int i = 0; i < 20 && !emptied.isEmpty(); i++) {
+            removeEmptied();
+            if (!emptied.isEmpty()) {
+                Thread.sleep(50);
+            }
+        }
+        emptied.forEach(c -> logger.warn("cgroup {} still has processes; not removed", c.dir()));
     }
 
     /**

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records the processes of every running dyno under {@code .dyno/pids/}, so that a manager started
- * after one that was killed can end the leftovers. A file holds {@code sid SID} and then one
- * {@link ProcessId} per line ({@code pid starttime bootid}): only a process that still has that
+ * after one that was killed can end the leftovers. A file holds {@code sid SID}, then {@code cgroup PATH}
+ * when the dyno has a cgroup of its own, and then one {@link ProcessId} per line ({@code pid starttime bootid}): only a process that still has that
  * start time, in the same boot, or that is proven part of the tree through one, is ever signalled.
  */
 public final class PidRegistry {
@@ -28,6 +28,7 @@ public final class PidRegistry {
     /** Records the processes now known to make up {@code dyno}. */
     public void record(String dyno, ProcessTree tree) {
         StringBuilder content = new StringBuilder("sid ").append(tree.sid()).append('\n');
+        tree.cgroup().ifPresent(c -> content.append("cgroup ").append(c.dir()).append('\n'));
         tree.known().forEach(id -> content.append(id).append('\n'));
         try {
             AtomicFile.write(dir.resolve(dyno + ".pid"), content.toString().getBytes(StandardCharsets.UTF_8));
@@ -58,9 +59,11 @@ public final class PidRegistry {
             for (Path file : files) {
                 String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
                 try {
-                    if (read(file).signal(true) > 0) {
+                    ProcessTree tree = read(file);
+                    if (tree.signal(true) > 0) {
                         killed.add(name);
                     }
+                    tree.cgroup().ifPresent(Cgroup::remove); // empty by now, or left for the next start
                 } catch (IOException | RuntimeException e) {
                     logger.warn("ignoring unreadable pid file {}", file, e);
                 }
@@ -88,11 +91,18 @@ public final class PidRegistry {
         }
         long sid = Long.parseLong(lines.get(0).substring(4).trim());
         List<ProcessId> known = new ArrayList<>();
+        Cgroup cgroup = null;
         for (String line : lines.subList(1, lines.size())) {
-            if (!line.isBlank()) {
+            if (line.startsWith("cgroup ")) {
+                cgroup = Cgroup.at(Path.of(line.substring(7).trim()));
+            } else if (!line.isBlank()) {
                 known.add(ProcessId.parse(line));
             }
         }
-        return new ProcessTree(sid, known);
+        ProcessTree tree = new ProcessTree(sid, known);
+        if (cgroup != null) {
+            tree.cgroup(cgroup);
+        }
+        return tree;
     }
 }

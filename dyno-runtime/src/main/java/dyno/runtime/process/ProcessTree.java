@@ -26,6 +26,8 @@ public final class ProcessTree {
     private final long sid;
     /** A process the dyno's launcher keeps in the session, not counted in the dyno's memory; may be null. */
     private final ProcessId anchor;
+    /** The dyno run's own cgroup, where one could be made; may be null. */
+    private Cgroup cgroup;
     /** Every process proven ours at the last refresh, zombies included (they still pin the session). */
     private Map<Long, ProcessId> known = new LinkedHashMap<>();
     private List<ProcessTable.Entry> live = List.of();
@@ -58,6 +60,16 @@ public final class ProcessTree {
         }
     }
 
+    /** Adds the run's cgroup: its processes are members, whatever their session or parent. */
+    public void cgroup(Cgroup cgroup) {
+        this.cgroup = cgroup;
+    }
+
+    /** The run's cgroup, or empty. */
+    public java.util.Optional<Cgroup> cgroup() {
+        return java.util.Optional.ofNullable(cgroup);
+    }
+
     /** The session id of the dyno (its leader's pid). */
     public long sid() {
         return sid;
@@ -80,6 +92,16 @@ public final class ProcessTree {
         if (anchored) {
             for (ProcessTable.Entry e : table.inSession(sid)) {
                 proven.putIfAbsent(e.pid(), ProcessId.of(e));
+            }
+        }
+        if (cgroup != null) {
+            // only the dyno's processes are ever put in its cgroup, and their children stay in it; a pid
+            // reused since the table was read gets an id that no longer matches, so it is never signalled
+            for (long pid : cgroup.pids()) {
+                ProcessTable.Entry e = table.get(pid);
+                if (e != null) {
+                    proven.putIfAbsent(pid, ProcessId.of(e));
+                }
             }
         }
         // descendants of proven processes, also those that left the session (setsid, daemons)
@@ -151,6 +173,9 @@ public final class ProcessTree {
             if (known.get(e.pid()).signal(kill)) {
                 sent++;
             }
+        }
+        if (kill && cgroup != null) {
+            cgroup.kill(); // also whatever was forked since the scan
         }
         return sent;
     }

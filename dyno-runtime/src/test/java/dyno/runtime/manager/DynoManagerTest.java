@@ -413,7 +413,8 @@ class DynoManagerTest {
             await().atMost(WAIT).until(() -> group.stream().noneMatch(Procs::alive));
             long pid = awaitState(m, "worker.1", DynoState.UP).pid();
             assertThat(pid).isNotEqualTo(leftover.pid());
-            assertThat(Files.readString(dir.resolve(".dyno/pids/worker.1.pid"))).startsWith("sid " + pid + "\n" + pid + " ");
+            assertThat(Files.readString(dir.resolve(".dyno/pids/worker.1.pid"))).startsWith("sid " + pid + "\n")
+                    .contains("\n" + pid + " ");
             try (Stream<Path> files = Files.walk(dir.resolve(".dyno"))) {
                 assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
             }

@@ -11,6 +11,7 @@ import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.process.Backoff;
+import dyno.runtime.process.Cgroup;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -135,5 +136,36 @@ class ProcessIdentityTest {
                 await().atMost(WAIT).until(() -> !Procs.alive(child));
             }
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aProcessThatLeftTheSessionAndLostItsParentIsEndedThroughTheDynosCgroup() throws Exception {
+        assumeTrue(Cgroup.available(), "needs a writable cgroup v2 hierarchy (root)");
+        // a double fork into a session of its own: neither the session nor the parent links it to the dyno
+        Files.writeString(dir.resolve("Procfile"),
+                "worker: (setsid sh -c 'echo escaped $$; exec sleep 1000' &); exec sleep 1000\n");
+        Recorder recorder = new Recorder();
+        try (DynoManager m = new DynoManager(App.load(dir, null, null), SETTINGS, recorder)) {
+            m.start(Formation.of(List.of(new FormationEntry("worker", 1, DynoSize.STANDARD_1X))));
+            await().atMost(WAIT).until(() -> recorder.output("worker.1").size() == 1);
+            long escaped = Long.parseLong(recorder.output("worker.1").get(0).replace("escaped ", ""));
+            assertThat(Procs.alive(escaped)).isTrue();
+
+            m.scale(List.of("worker=0")).join();
+
+            await().atMost(WAIT).until(() -> m.dynos().isEmpty());
+            await().atMost(WAIT).until(() -> !Procs.alive(escaped));
+        }
+        try (var cgroups = Files.list(cgroupBase())) {
+            assertThat(cgroups.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith("dyno-" + ProcessHandle.current().pid() + "-"));
+        }
+    }
+
+    private static Path cgroupBase() throws Exception {
+        Path probe = Cgroup.create("probe").orElseThrow().dir();
+        Files.delete(probe);
+        return probe.getParent();
     }
 }
