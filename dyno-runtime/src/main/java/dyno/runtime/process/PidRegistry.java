@@ -55,6 +55,7 @@ public final class PidRegistry {
         if (!Files.isDirectory(dir)) {
             return killed;
         }
+        List<Cgroup> cgroups = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pid")) {
             for (Path file : files) {
                 String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
@@ -63,7 +64,7 @@ public final class PidRegistry {
                     if (tree.signal(true) > 0) {
                         killed.add(name);
                     }
-                    tree.cgroup().ifPresent(Cgroup::remove); // empty by now, or left for the next start
+                    tree.cgroup().ifPresent(cgroups::add);
                 } catch (IOException | RuntimeException e) {
                     logger.warn("ignoring unreadable pid file {}", file, e);
                 }
@@ -72,6 +73,19 @@ public final class PidRegistry {
         } catch (IOException e) {
             logger.warn("cannot read {}", dir, e);
         }
+        // the killed processes' cgroups, once their parents (init, most often) have reaped them
+        for (int attempt = 0; attempt < 40 && !cgroups.isEmpty(); attempt++) {
+            cgroups.removeIf(Cgroup::remove);
+            if (!cgroups.isEmpty()) {
+                try {
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        cgroups.forEach(c -> logger.warn("cgroup {} of a previous run still has processes; not removed", c.dir()));
         // temp files of a record being written when the manager was killed
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ".*.pid.*.tmp")) {
             for (Path temp : temps) {

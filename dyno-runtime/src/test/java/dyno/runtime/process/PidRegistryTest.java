@@ -88,6 +88,32 @@ class PidRegistryTest {
     }
 
     @Test
+    @Timeout(20)
+    void endsEveryProcessOfARecordedCgroupAndRemovesIt() throws Exception {
+        assumeTrue(Cgroup.available(), "needs a writable cgroup v2 hierarchy (root)");
+        Cgroup cgroup = Cgroup.create("worker.1").orElseThrow();
+        Process leader = Procs.startInOwnGroup("read -r x; sleep 1000 & exec sleep 1000");
+        try {
+            assertThat(cgroup.add(leader.pid())).isTrue();
+            leader.getOutputStream().close(); // forks only now, inside the cgroup
+            await().atMost(Duration.ofSeconds(5)).until(() -> cgroup.pids().size() == 2);
+            // a record that knows no process by identity, only the cgroup
+            ProcessTree tree = new ProcessTree(leader.pid(), List.of());
+            tree.cgroup(cgroup);
+            new PidRegistry(dir.resolve("pids")).record("worker.1", tree);
+
+            assertThat(new PidRegistry(dir.resolve("pids")).killLeftovers()).containsExactly("worker.1");
+
+            assertThat(leader.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(cgroup.dir()).doesNotExist();
+        } finally {
+            leader.destroyForcibly();
+            cgroup.kill();
+            cgroup.remove();
+        }
+    }
+
+    @Test
     void forgetsAndIgnoresGoneOrUnreadableRecords() throws Exception {
         Process done = Procs.startInOwnGroup("read -r x");
         ProcessTree tree = new ProcessTree(ProcessId.of(done.pid()).orElseThrow());
