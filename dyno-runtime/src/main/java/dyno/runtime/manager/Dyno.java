@@ -16,6 +16,8 @@ final class Dyno {
     DynoSize launchedSize;
     DynoState state = DynoState.DOWN;
     Process process;
+    /** The processes of the current (or last) run, proven by identity; null when none could be identified. */
+    dyno.runtime.process.ProcessTree tree;
     int port;
     Instant createdAt;
     Instant updatedAt;
@@ -35,6 +37,7 @@ final class Dyno {
         final DynoState after;
         boolean relaunch;
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** When SIGTERM was sent, so SIGKILL comes a full stop timeout later; null before. */
         Instant killAt;
 
         Stop(DynoState after, boolean relaunch) {

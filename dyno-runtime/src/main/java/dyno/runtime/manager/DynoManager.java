@@ -11,9 +11,7 @@ import dyno.runtime.formation.ScaleChange;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.process.PidRegistry;
 import dyno.runtime.process.PortAllocator;
-import dyno.runtime.process.ProcessTree;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Clock;
@@ -26,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,22 +50,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class DynoManager implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DynoManager.class);
-    /** Longest output line, in bytes; longer ones are split (Heroku's 10000). */
-    static final int MAX_LINE_BYTES = 10_000;
-    private static final long DROP_REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Longest time between two scans of /proc, whatever the memory sample interval. */
+    private static final long SCAN_INTERVAL_MS = 1_000;
+    /** Time past the drain and the stop timeout for SIGKILL to take effect before close gives up. */
+    private static final long CLOSE_MARGIN_MS = 5_000;
 
     private final App app;
     private final ManagerSettings settings;
     private final DynoListener listener;
     private final Clock clock;
     private final FormationStore store;
-    private final PidRegistry pids;
+    private final DynoProcesses processes;
+    private final MemoryWatch memory;
+    private final DynoOutput output;
     private final PortAllocator ports = new PortAllocator();
     private final ScheduledExecutorService exec;
     private final Map<String, Dyno> dynos = new TreeMap<>(DynoManager::compareNames);
     private final Thread shutdownHook;
     private volatile Formation formation;
     private volatile List<DynoInfo> snapshot = List.of();
+    private volatile Map<String, Long> resident = Map.of();
     private volatile boolean closed;
 
     public DynoManager(App app, ManagerSettings settings, DynoListener listener) {
@@ -79,7 +82,9 @@ public final class DynoManager implements AutoCloseable {
         this.listener = requireNonNull(listener, "listener");
         this.clock = requireNonNull(clock, "clock");
         this.store = new FormationStore(app.stateDir().resolve("formation.json"));
-        this.pids = new PidRegistry(app.stateDir().resolve("pids"));
+        this.processes = new DynoProcesses(new PidRegistry(app.stateDir().resolve("pids")));
+        this.memory = new MemoryWatch(settings);
+        this.output = new DynoOutput(this.clock, this::emit);
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dyno-manager");
             t.setDaemon(true);
@@ -103,15 +108,16 @@ public final class DynoManager implements AutoCloseable {
     public void start(Formation initial) {
         requireNonNull(initial, "initial");
         call(() -> {
-            for (String name : pids.killLeftovers()) {
+            for (String name : processes.killLeftovers()) {
                 event(name, "Ended leftover process of a previous run");
             }
             // a manager killed while saving leaves a temp file; this manager is now the only writer
             store.deleteLeftovers();
             apply(app.fit(initial));
-            long sampleMs = settings.memorySampleInterval().toMillis();
-            exec.scheduleWithFixedDelay(this::sampleMemory, sampleMs, sampleMs, TimeUnit.MILLISECONDS);
-            exec.scheduleWithFixedDelay(this::reportDroppedOutput, 1, 1, TimeUnit.SECONDS);
+            // one scan of /proc a tick for all dynos: keeps each tree known and samples its memory
+            long scanMs = Math.min(SCAN_INTERVAL_MS, settings.memorySampleInterval().toMillis());
+            exec.scheduleWithFixedDelay(this::scan, scanMs, scanMs, TimeUnit.MILLISECONDS);
+            exec.scheduleWithFixedDelay(() -> output.reportQuiet(dynos.values()), 1, 1, TimeUnit.SECONDS);
             return null;
         }).join();
     }
@@ -129,6 +135,11 @@ public final class DynoManager implements AutoCloseable {
     /** The dynos, ordered by type and number. */
     public List<DynoInfo> dynos() {
         return snapshot;
+    }
+
+    /** Resident memory of each running dyno's process tree at the last scan, in bytes. */
+    public Map<String, Long> residentBytes() {
+        return resident;
     }
 
     /**
@@ -191,7 +202,11 @@ public final class DynoManager implements AutoCloseable {
         });
     }
 
-    /** Stops every dyno gracefully and waits for them (bounded by the stop timeout). Idempotent. */
+    /**
+     * Stops every dyno gracefully and waits for them: each gets its drain (at most the stop
+     * timeout) and then its full SIGTERM grace (the stop timeout) before SIGKILL with R12.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -203,7 +218,7 @@ public final class DynoManager implements AutoCloseable {
         } catch (IllegalStateException alreadyShuttingDown) {
             // called from the hook itself
         }
-        long waitMs = settings.stopTimeout().toMillis() + 5_000;
+        long graceMs = 2 * settings.stopTimeout().toMillis();
         try {
             CompletableFuture<Void> all = call(() -> {
                 List<CompletableFuture<Void>> stops = new ArrayList<>();
@@ -214,17 +229,25 @@ public final class DynoManager implements AutoCloseable {
                 }
                 return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
             }).thenCompose(f -> f);
-            all.get(waitMs, TimeUnit.MILLISECONDS);
+            all.get(graceMs + CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
+            call(() -> {
+                processes.removeAllEmptied();
+                return null;
+            }).get(CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             logger.warn("dynos did not all stop in time; killing what is left", e);
-        }
-        for (Dyno d : List.copyOf(dynos.values())) {
-            Process p = d.process;
-            if (p != null) {
-                ProcessTree.signal(p.pid(), "KILL");
-                pids.forget(d.name);
+            // on the manager thread, which owns the dynos; bounded in case it is stuck
+            try {
+                call(() -> {
+                    List.copyOf(dynos.values()).stream().filter(Dyno::running).forEach(this::killNow);
+                    return null;
+                }).get(CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException stuck) {
+                logger.error("the dyno manager thread did not answer; some dyno processes may remain", stuck);
             }
         }
         exec.shutdownNow();
@@ -341,10 +364,7 @@ public final class DynoManager implements AutoCloseable {
         String command = d.type.command();
         d.port = ports.acquire();
         d.launchedSize = d.size;
-        ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command)
-                .directory(app.dir().toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = DynoProcesses.builder(command).directory(app.dir().toFile());
         Map<String, String> env = pb.environment();
         env.putAll(app.env());
         env.put("PORT", Integer.toString(d.port));
@@ -356,7 +376,7 @@ public final class DynoManager implements AutoCloseable {
         setState(d, DynoState.STARTING);
         Process p;
         try {
-            p = pb.start();
+            p = processes.start(d, pb);
         } catch (IOException e) {
             event(d.name, "Failed to start process: " + e.getMessage());
             ports.release(d.port);
@@ -365,10 +385,7 @@ public final class DynoManager implements AutoCloseable {
             return;
         }
         d.process = p;
-        pids.record(d.name, p.pid());
-        Thread reader = new Thread(() -> pump(d, p), "dyno-out-" + d.name);
-        reader.setDaemon(true);
-        reader.start();
+        output.read(d, p);
         p.onExit().thenRun(() -> exec.execute(() -> exited(d, p)));
         if (d.type.isWeb()) {
             long probeMs = settings.upProbeInterval().toMillis();
@@ -388,6 +405,10 @@ public final class DynoManager implements AutoCloseable {
         } catch (IOException notYet) {
             return;
         }
+        // a connection proves only that something listens: it must be the dyno, not a stranger on its port
+        if (!processes.listens(d, d.port)) {
+            return;
+        }
         d.cancelTimers();
         becameUp(d);
     }
@@ -405,7 +426,7 @@ public final class DynoManager implements AutoCloseable {
         event(d.name, "Error R10 (Boot timeout) -> Web process failed to bind to $PORT within "
                 + seconds(settings.bootTimeout()) + " of launch");
         event(d.name, "Stopping process with SIGKILL");
-        ProcessTree.signal(p.pid(), "KILL");
+        processes.signal(d, true);
     }
 
     private CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
@@ -427,18 +448,29 @@ public final class DynoManager implements AutoCloseable {
         Dyno.Stop stop = new Dyno.Stop(after, relaunch);
         d.stop = stop;
         Process p = d.process;
-        listener.beforeStop(d.info()).whenComplete((x, e) -> exec.execute(() -> terminate(d, p)));
+        // the drain (the router finishing in-flight requests) gets at most the stop timeout; then SIGTERM
+        d.cancelTimers();
+        d.timer = exec.schedule(() -> terminate(d, p, stop), settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        CompletionStage<Void> drained;
+        try {
+            drained = listener.beforeStop(d.info());
+        } catch (RuntimeException e) {
+            logger.warn("listener failed before stopping {}", d.name, e);
+            drained = CompletableFuture.completedFuture(null);
+        }
+        drained.whenComplete((x, e) -> exec.execute(() -> terminate(d, p, stop)));
         return stop.done;
     }
 
-    private void terminate(Dyno d, Process p) {
-        if (d.process != p) {
+    /** SIGTERM to the whole tree, once per stop; SIGKILL with R12 a full stop timeout later. */
+    private void terminate(Dyno d, Process p, Dyno.Stop stop) {
+        if (d.process != p || d.stop != stop || stop.killAt != null) {
             return;
         }
         d.cancelTimers();
         event(d.name, "Stopping all processes with SIGTERM");
-        ProcessTree.signal(p.pid(), "TERM");
-        d.stop.killAt = clock.instant().plus(settings.stopTimeout());
+        stop.killAt = clock.instant().plus(settings.stopTimeout());
+        processes.signal(d, false);
         d.timer = exec.schedule(() -> stopTimedOut(d, p), settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -446,32 +478,41 @@ public final class DynoManager implements AutoCloseable {
         if (d.process != p) {
             return;
         }
+        killNow(d);
+    }
+
+    /** SIGKILL to what is left of {@code d}, always said with R12. */
+    private void killNow(Dyno d) {
         event(d.name, "Error R12 (Exit timeout) -> At least one process failed to exit within "
                 + seconds(settings.stopTimeout()) + " of SIGTERM");
         event(d.name, "Stopping remaining processes with SIGKILL");
-        ProcessTree.signal(p.pid(), "KILL");
+        processes.signal(d, true);
     }
 
     private void exited(Dyno d, Process p) {
         if (d.process != p) {
             return;
         }
-        long pgid = p.pid();
-        if (d.stop != null && d.stop.killAt != null && !ProcessTree.members(pgid).isEmpty()) {
-            // the group leader is gone but other processes of the dyno still run: wait for them
-            if (clock.instant().isBefore(d.stop.killAt)) {
-                exec.schedule(() -> exited(d, p), 100, TimeUnit.MILLISECONDS);
+        if (processes.alive(d)) {
+            // the session leader is gone but other processes of the dyno still run
+            if (d.stop != null && d.stop.killAt != null && clock.instant().isBefore(d.stop.killAt)) {
+                exec.schedule(() -> exited(d, p), 100, TimeUnit.MILLISECONDS); // they have the rest of their grace
                 return;
             }
-            stopTimedOut(d, p);
+            if (d.stop != null && d.stop.killAt != null) {
+                killNow(d);
+            } else {
+                event(d.name, "Stopping remaining processes with SIGKILL");
+                processes.signal(d, true);
+            }
         }
-        ProcessTree.signal(pgid, "KILL");
+        processes.signal(d, true); // the anchor, quietly: the dyno has nothing else left
         int status = p.exitValue();
         d.cancelTimers();
         d.process = null;
         ports.release(d.port);
         d.port = 0;
-        pids.forget(d.name);
+        processes.forget(d);
         event(d.name, "Process exited with status " + status);
         Dyno.Stop stop = d.stop;
         if (stop != null) {
@@ -515,29 +556,25 @@ public final class DynoManager implements AutoCloseable {
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void sampleMemory() {
-        for (Dyno d : dynos.values()) {
-            Process p = d.process;
-            if (p == null || d.stop != null) {
+    /** One scan of /proc for every dyno: their trees, their memory, R14 and R15. */
+    private void scan() {
+        List<Dyno> running = dynos.values().stream().filter(Dyno::running).toList();
+        processes.scan(running);
+        Map<String, Long> sampled = new TreeMap<>(DynoManager::compareNames);
+        Instant now = clock.instant();
+        for (Dyno d : running) {
+            long rss = d.tree == null ? 0 : d.tree.residentBytes();
+            sampled.put(d.name, rss);
+            if (d.stop != null) {
                 continue;
             }
-            long quota = settings.memoryQuotaOverrideBytes() > 0 ? settings.memoryQuotaOverrideBytes()
-                    : d.size.memoryBytes();
-            long rss = ProcessTree.residentBytes(p.pid());
-            Instant now = clock.instant();
-            String usage = String.format(java.util.Locale.ROOT, "Process running mem=%dM(%.1f%%)",
-                    rss / (1024 * 1024), 100.0 * rss / quota);
-            if (rss > 2 * quota) {
-                event(d.name, usage);
-                event(d.name, "Error R15 (Memory quota vastly exceeded)");
-                event(d.name, "Stopping process with SIGKILL");
-                ProcessTree.signal(p.pid(), "KILL");
-            } else if (rss > quota && Duration.between(d.lastR14, now).compareTo(settings.r14Interval()) >= 0) {
-                d.lastR14 = now;
-                event(d.name, usage);
-                event(d.name, "Error R14 (Memory quota exceeded)");
+            MemoryWatch.Verdict verdict = memory.judge(d, rss, now);
+            memory.events(d, rss, verdict).forEach(message -> event(d.name, message));
+            if (verdict == MemoryWatch.Verdict.R15) {
+                processes.signal(d, true);
             }
         }
+        resident = java.util.Collections.unmodifiableMap(sampled);
     }
 
     private void setState(Dyno d, DynoState next) {
@@ -568,40 +605,6 @@ public final class DynoManager implements AutoCloseable {
             listener.log(line);
         } catch (RuntimeException e) {
             logger.warn("listener failed on a log line", e);
-        }
-    }
-
-    /**
-     * Reads a dyno's merged stdout/stderr line by line, within its output rate, and reports what
-     * was dropped (L12) at most once a second and when the output ends; runs on its own thread.
-     */
-    private void pump(Dyno d, Process p) {
-        OutputLimiter limiter = d.output;
-        try (InputStream in = p.getInputStream()) {
-            OutputLines.read(in, MAX_LINE_BYTES, (bytes, length) -> {
-                long now = System.nanoTime();
-                reportDropped(d.name, limiter.report(now, DROP_REPORT_NANOS));
-                if (limiter.admit(now, clock)) {
-                    emit(new LogLine(clock.instant(), LogLine.APP, d.name, OutputLines.decode(bytes, length)));
-                }
-            });
-        } catch (IOException e) {
-            logger.debug("output of {} ended", d.name, e);
-        }
-        reportDropped(d.name, limiter.report(System.nanoTime(), 0));
-    }
-
-    /** Reports drops of dynos that went quiet after a flood (their reader reports only with a next line). */
-    private void reportDroppedOutput() {
-        long now = System.nanoTime();
-        for (Dyno d : dynos.values()) {
-            reportDropped(d.name, d.output.report(now, DROP_REPORT_NANOS));
-        }
-    }
-
-    private void reportDropped(String dyno, OutputLimiter.Dropped dropped) {
-        if (dropped != null) {
-            event(dyno, dropped.message());
         }
     }
 

@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the process group of every running dyno under {@code .dyno/pids/}, so that a manager
- * started after one that was killed can end the leftovers. Each file holds {@code pgid starttime}.
+ * Records the processes of every running dyno under {@code .dyno/pids/}, so that a manager started
+ * after one that was killed can end the leftovers. A file holds {@code sid SID}, then {@code cgroup PATH}
+ * when the dyno has a cgroup of its own, and then one {@link ProcessId} per line ({@code pid starttime bootid}): only a process that still has that
+ * start time, in the same boot, or that is proven part of the tree through one, is ever signalled.
  */
 public final class PidRegistry {
     private static final Logger logger = LoggerFactory.getLogger(PidRegistry.class);
@@ -24,12 +25,13 @@ public final class PidRegistry {
         this.dir = dir;
     }
 
-    /** Records that {@code dyno} runs as group {@code pgid}. */
-    public void record(String dyno, long pgid) {
-        OptionalLong start = ProcessTree.startTime(pgid);
-        String content = pgid + " " + (start.isPresent() ? start.getAsLong() : -1) + "\n";
+    /** Records the processes now known to make up {@code dyno}. */
+    public void record(String dyno, ProcessTree tree) {
+        StringBuilder content = new StringBuilder("sid ").append(tree.sid()).append('\n');
+        tree.cgroup().ifPresent(c -> content.append("cgroup ").append(c.dir()).append('\n'));
+        tree.known().forEach(id -> content.append(id).append('\n'));
         try {
-            AtomicFile.write(dir.resolve(dyno + ".pid"), content.getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(dir.resolve(dyno + ".pid"), content.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             logger.warn("cannot record pid of {}", dyno, e);
         }
@@ -45,7 +47,7 @@ public final class PidRegistry {
     }
 
     /**
-     * Kills (SIGKILL) every recorded group that is still the process it was, and clears the
+     * Kills (SIGKILL) every recorded process tree whose identity still holds, and clears the
      * records. Returns the names of the dynos whose processes were ended.
      */
     public List<String> killLeftovers() {
@@ -53,23 +55,16 @@ public final class PidRegistry {
         if (!Files.isDirectory(dir)) {
             return killed;
         }
+        List<Cgroup> cgroups = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pid")) {
             for (Path file : files) {
                 String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
                 try {
-                    String[] parts = Files.readString(file).trim().split(" ");
-                    long pgid = Long.parseLong(parts[0]);
-                    long start = Long.parseLong(parts[1]);
-                    OptionalLong now = ProcessTree.startTime(pgid);
-                    // A pid is not reused while a process group still carries it, so a live pid with
-                    // another start time means the dyno's group is gone and the pid is a stranger's.
-                    boolean leftover = now.isPresent()
-                            ? start < 0 || now.getAsLong() == start
-                            : !ProcessTree.members(pgid).isEmpty();
-                    if (leftover) {
-                        ProcessTree.signal(pgid, "KILL");
+                    ProcessTree tree = read(file);
+                    if (tree.signal(true) > 0) {
                         killed.add(name);
                     }
+                    tree.cgroup().ifPresent(cgroups::add);
                 } catch (IOException | RuntimeException e) {
                     logger.warn("ignoring unreadable pid file {}", file, e);
                 }
@@ -78,6 +73,19 @@ public final class PidRegistry {
         } catch (IOException e) {
             logger.warn("cannot read {}", dir, e);
         }
+        // the killed processes' cgroups, once their parents (init, most often) have reaped them
+        for (int attempt = 0; attempt < 40 && !cgroups.isEmpty(); attempt++) {
+            cgroups.removeIf(Cgroup::remove);
+            if (!cgroups.isEmpty()) {
+                try {
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        cgroups.forEach(c -> logger.warn("cgroup {} of a previous run still has processes; not removed", c.dir()));
         // temp files of a record being written when the manager was killed
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ".*.pid.*.tmp")) {
             for (Path temp : temps) {
@@ -87,5 +95,28 @@ public final class PidRegistry {
             logger.warn("cannot clean {}", dir, e);
         }
         return killed;
+    }
+
+    static ProcessTree read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).startsWith("sid ")) {
+            throw new IllegalArgumentException(file + ": first line \"" + (lines.isEmpty() ? "" : lines.get(0))
+                    + "\" (expected: sid SID)");
+        }
+        long sid = Long.parseLong(lines.get(0).substring(4).trim());
+        List<ProcessId> known = new ArrayList<>();
+        Cgroup cgroup = null;
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.startsWith("cgroup ")) {
+                cgroup = Cgroup.at(Path.of(line.substring(7).trim()));
+            } else if (!line.isBlank()) {
+                known.add(ProcessId.parse(line));
+            }
+        }
+        ProcessTree tree = new ProcessTree(sid, known);
+        if (cgroup != null) {
+            tree.cgroup(cgroup);
+        }
+        return tree;
     }
 }

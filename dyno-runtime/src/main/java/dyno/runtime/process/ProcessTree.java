@@ -1,118 +1,182 @@
 package dyno.runtime.process;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.OptionalLong;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The processes of one dyno: its process group (each dyno is started in a session of its own)
- * plus any descendant that left the group. Reads {@code /proc}; signals with {@code kill}.
+ * The processes of one dyno, each proven by its {@link ProcessId}. A dyno starts as the leader of
+ * a session of its own; every process in that session, and every descendant of a proven process,
+ * belongs to it. A session id is a pid, so it is only trusted while a process known to be the
+ * dyno's (same pid, start time and boot) is still in it: Linux does not hand a pid out again while a
+ * process's session or group still carries it, so such an anchor proves the session is still the
+ * dyno's. Without one, nothing is a member and nothing is signalled.
+ *
+ * <p>Not thread-safe: owned by the dyno manager's thread.
  */
 public final class ProcessTree {
-    private static final Logger logger = LoggerFactory.getLogger(ProcessTree.class);
-    private static final Path PROC = Path.of("/proc");
-    private static final long PAGE_SIZE = 4096;
-    // indexes into the fields of /proc/PID/stat after the command name (field 3 is index 0)
-    private static final int STATE = 0;
-    private static final int PGRP = 5 - 3;
-    private static final int STARTTIME = 22 - 3;
+    private final long sid;
+    /** A process the dyno's launcher keeps in the session, not counted in the dyno's memory; may be null. */
+    private final ProcessId anchor;
+    /** The dyno run's own cgroup, where one could be made; may be null. */
+    private Cgroup cgroup;
+    /** Every process proven ours at the last refresh, zombies included (they still pin the session). */
+    private Map<Long, ProcessId> known = new LinkedHashMap<>();
+    private List<ProcessTable.Entry> live = List.of();
 
-    private ProcessTree() {
+    /** The tree of a dyno whose session leader is {@code leader}. */
+    public ProcessTree(ProcessId leader) {
+        this(leader.pid(), List.of(leader));
     }
 
     /**
-     * Every live pid in process group {@code pgid}, plus descendants of {@code pgid}. Zombies are
-     * left out: they cannot be signalled, hold no memory, and under a PID 1 that does not reap
-     * orphans (many containers) they would never go away.
+     * The tree of a dyno whose session leader is {@code leader}, with {@code anchor}, a process
+     * that stays in the session as long as the dyno runs so that the session can always be proven
+     * the dyno's, even after the leader is gone. The anchor is signalled like any member but not
+     * counted in the dyno's memory.
      */
-    public static Set<Long> members(long pgid) {
-        Set<Long> pids = new LinkedHashSet<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
-            for (Path dir : dirs) {
-                long pid = Long.parseLong(dir.getFileName().toString());
-                String[] stat = stat(pid);
-                if (stat != null && !dead(stat) && Long.parseLong(stat[PGRP]) == pgid) {
-                    pids.add(pid);
+    public ProcessTree(ProcessId leader, ProcessId anchor) {
+        this(leader.pid(), List.of(leader, anchor), requireNonNull(anchor, "anchor"));
+    }
+
+    /** A tree recorded earlier: the session id and the processes then known to be in the tree. */
+    public ProcessTree(long sid, Collection<ProcessId> known) {
+        this(sid, known, null);
+    }
+
+    private ProcessTree(long sid, Collection<ProcessId> known, ProcessId anchor) {
+        this.sid = sid;
+        this.anchor = anchor;
+        for (ProcessId id : requireNonNull(known, "known")) {
+            this.known.put(id.pid(), id);
+        }
+    }
+
+    /** Adds the run's cgroup: its processes are members, whatever their session or parent. */
+    public void cgroup(Cgroup cgroup) {
+        this.cgroup = cgroup;
+    }
+
+    /** The run's cgroup, or empty. */
+    public java.util.Optional<Cgroup> cgroup() {
+        return java.util.Optional.ofNullable(cgroup);
+    }
+
+    /** The session id of the dyno (its leader's pid). */
+    public long sid() {
+        return sid;
+    }
+
+    /**
+     * Recomputes the members from {@code table} and returns whether the set of known processes
+     * changed (a record of it may need saving).
+     */
+    public boolean refresh(ProcessTable table) {
+        Map<Long, ProcessId> proven = new LinkedHashMap<>();
+        boolean anchored = false;
+        for (ProcessId id : known.values()) {
+            ProcessTable.Entry e = table.get(id.pid());
+            if (id.matches(e)) {
+                proven.put(e.pid(), id);
+                anchored |= e.sid() == sid;
+            }
+        }
+        if (anchored) {
+            for (ProcessTable.Entry e : table.inSession(sid)) {
+                proven.putIfAbsent(e.pid(), ProcessId.of(e));
+            }
+        }
+        if (cgroup != null) {
+            // only the dyno's processes are ever put in its cgroup, and their children stay in it; a pid
+            // reused since the table was read gets an id that no longer matches, so it is never signalled
+            for (long pid : cgroup.pids()) {
+                ProcessTable.Entry e = table.get(pid);
+                if (e != null) {
+                    proven.putIfAbsent(pid, ProcessId.of(e));
                 }
             }
-        } catch (IOException e) {
-            logger.debug("cannot list /proc", e);
         }
-        ProcessHandle.of(pgid).ifPresent(h -> h.descendants().filter(d -> alive(d.pid())).forEach(d -> pids.add(d.pid())));
+        // descendants of proven processes, also those that left the session (setsid, daemons)
+        Deque<Long> todo = new ArrayDeque<>(proven.keySet());
+        for (int guard = 0; !todo.isEmpty() && guard < 1_000_000; guard++) {
+            long parent = todo.pop();
+            long parentStart = proven.get(parent).startTicks();
+            for (ProcessTable.Entry child : table.children(parent)) {
+                if (child.startTicks() >= parentStart && !proven.containsKey(child.pid())) {
+                    proven.put(child.pid(), ProcessId.of(child));
+                    todo.push(child.pid());
+                }
+            }
+        }
+        List<ProcessTable.Entry> alive = new ArrayList<>(proven.size());
+        for (long pid : proven.keySet()) {
+            ProcessTable.Entry e = table.get(pid);
+            if (!e.dead()) {
+                alive.add(e);
+            }
+        }
+        boolean changed = !proven.keySet().equals(known.keySet());
+        known = proven;
+        live = alive;
+        return changed;
+    }
+
+    /** The processes proven ours at the last refresh, zombies included. */
+    public Collection<ProcessId> known() {
+        return List.copyOf(known.values());
+    }
+
+    /** Live (not zombie) members at the last refresh. */
+    public Set<Long> members() {
+        Set<Long> pids = new LinkedHashSet<>();
+        live.forEach(e -> pids.add(e.pid()));
         return pids;
     }
 
-    /** Sends {@code signal} (e.g. TERM, KILL) to every process of the tree rooted at group {@code pgid}. */
-    public static void signal(long pgid, String signal) {
-        Set<Long> pids = members(pgid);
-        if (pids.isEmpty()) {
-            return;
+    /** Whether no live member but the anchor was found at the last refresh. */
+    public boolean isEmpty() {
+        for (ProcessTable.Entry e : live) {
+            if (anchor == null || !anchor.matches(e)) {
+                return false;
+            }
         }
-        String[] cmd = new String[pids.size() + 3];
-        cmd[0] = "kill";
-        cmd[1] = "-" + signal;
-        cmd[2] = "--";
-        int i = 3;
-        for (long pid : pids) {
-            cmd[i++] = Long.toString(pid);
-        }
-        try {
-            Process kill = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            kill.waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            logger.warn("cannot run kill -{} for group {}", signal, pgid, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return true;
     }
 
-    /** Resident memory of the whole tree, in bytes. */
-    public static long residentBytes(long pgid) {
+    /** Resident memory of the live members at the last refresh, in bytes. */
+    public long residentBytes() {
         long total = 0;
-        for (long pid : members(pgid)) {
-            try {
-                String[] statm = Files.readString(PROC.resolve(pid + "/statm")).trim().split(" ");
-                total += Long.parseLong(statm[1]) * PAGE_SIZE;
-            } catch (IOException | RuntimeException e) {
-                // the process exited between listing and reading
+        for (ProcessTable.Entry e : live) {
+            if (anchor == null || !anchor.matches(e)) {
+                total += e.residentBytes();
             }
         }
         return total;
     }
 
-    /** The kernel start time of {@code pid} (clock ticks since boot), to tell a reused pid apart. */
-    public static OptionalLong startTime(long pid) {
-        String[] stat = stat(pid);
-        return stat == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(stat[STARTTIME]));
-    }
-
-    /** Whether {@code pid} is alive and not a zombie. */
-    public static boolean alive(long pid) {
-        String[] stat = stat(pid);
-        return stat != null && !dead(stat);
-    }
-
-    private static boolean dead(String[] stat) {
-        return "Z".equals(stat[STATE]) || "X".equals(stat[STATE]) || "x".equals(stat[STATE]);
-    }
-
-    /** Fields of /proc/PID/stat after the command name: index 0 is the state (field 3). */
-    private static String[] stat(long pid) {
-        try {
-            String s = Files.readString(PROC.resolve(pid + "/stat"), StandardCharsets.UTF_8);
-            int close = s.lastIndexOf(')');
-            return s.substring(close + 2).split(" ");
-        } catch (IOException | RuntimeException e) {
-            return null;
+    /**
+     * Refreshes from a new scan and sends SIGTERM (SIGKILL when {@code kill}) to every live member
+     * whose identity still holds. Returns how many were signalled.
+     */
+    public int signal(boolean kill) {
+        refresh(ProcessTable.read());
+        int sent = 0;
+        for (ProcessTable.Entry e : live) {
+            if (known.get(e.pid()).signal(kill)) {
+                sent++;
+            }
         }
+        if (kill && cgroup != null) {
+            cgroup.kill(); // also whatever was forked since the scan
+        }
+        return sent;
     }
 }

@@ -14,6 +14,8 @@ import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.process.Backoff;
 import dyno.runtime.process.PidRegistry;
+import dyno.runtime.process.ProcessId;
+import dyno.runtime.process.ProcessTree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -397,7 +399,8 @@ class DynoManagerTest {
         try {
             await().atMost(WAIT).until(() -> Procs.liveGroup(leftover.pid()).size() >= 3);
             Set<Long> group = Procs.liveGroup(leftover.pid());
-            new PidRegistry(dir.resolve(".dyno/pids")).record("worker.1", leftover.pid());
+            new PidRegistry(dir.resolve(".dyno/pids")).record("worker.1",
+                    new ProcessTree(ProcessId.of(leftover.pid()).orElseThrow()));
             // and the temp files of saves it was killed in the middle of
             Files.writeString(dir.resolve(".dyno/.formation.json.17.tmp"), "{\"formation\":[{\"ty");
             Files.writeString(dir.resolve(".dyno/pids/.worker.1.pid.18.tmp"), "12");
@@ -410,7 +413,8 @@ class DynoManagerTest {
             await().atMost(WAIT).until(() -> group.stream().noneMatch(Procs::alive));
             long pid = awaitState(m, "worker.1", DynoState.UP).pid();
             assertThat(pid).isNotEqualTo(leftover.pid());
-            assertThat(Files.readString(dir.resolve(".dyno/pids/worker.1.pid"))).startsWith(pid + " ");
+            assertThat(Files.readString(dir.resolve(".dyno/pids/worker.1.pid"))).startsWith("sid " + pid + "\n")
+                    .contains("\n" + pid + " ");
             try (Stream<Path> files = Files.walk(dir.resolve(".dyno"))) {
                 assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
             }

@@ -89,7 +89,8 @@ public final class Daemon implements AutoCloseable {
             long quotaOverride = options.manager().memoryQuotaOverrideBytes();
             this.metrics = new Metrics(router.registry(), () -> managerRef.get().dynos(),
                     () -> managerRef.get().formation(),
-                    d -> quotaOverride > 0 ? quotaOverride : d.size().memoryBytes());
+                    d -> quotaOverride > 0 ? quotaOverride : d.size().memoryBytes(),
+                    () -> managerRef.get().residentBytes());
             metricsRef.set(metrics);
             this.manager = new DynoManager(app, options.manager(), new TeeListener(bridge, metrics.dynos()));
             managerRef.set(manager);

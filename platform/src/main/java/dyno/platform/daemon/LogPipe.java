@@ -2,12 +2,7 @@ package dyno.platform.daemon;
 
 import dyno.runtime.log.LogBuffer;
 import dyno.runtime.log.LogLine;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The app's log stream: producers (dyno output readers, the manager, the router's event loops)
- * only enqueue; one thread appends to the history buffer, {@code .dyno/log} and the console.
+ * only enqueue; one thread appends to the history buffer, {@code .dyno/log} (see {@link LogFile}: rotated,
+ * 0600, never fatal) and the console. Nothing a line or a consumer does ends that thread.
  * When the queue is full, lines are dropped and counted rather than slowing the router; once the
  * writer catches up it says how many, as logplex does: {@code dyno[logplex]: Error L10 (output
  * buffer overflow): 312 messages dropped since 2026-11-28T15:31:02.123456+00:00}.
@@ -31,19 +27,26 @@ public final class LogPipe implements AutoCloseable {
     private final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(16_384);
     private final LogBuffer buffer;
     private final Consumer<LogLine> console;
-    private final BufferedWriter file;
+    private final LogFile file;
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
     /** Drops already reported, and since when the unreported ones go; writer thread only. */
     private long reported;
     private Instant droppingSince;
+    private boolean consumerFailed;
 
-    public LogPipe(LogBuffer buffer, Path logFile, Consumer<LogLine> console) throws IOException {
+    /** A pipe whose file rotates at 10 MiB, keeping 5 older files. */
+    public LogPipe(LogBuffer buffer, Path logFile, Consumer<LogLine> console) {
+        this(buffer, logFile, console, LogFile.DEFAULT_MAX_BYTES, LogFile.DEFAULT_KEEP);
+    }
+
+    /** A pipe whose file rotates at {@code maxFileBytes}, keeping {@code keepFiles} older files. */
+    public LogPipe(LogBuffer buffer, Path logFile, Consumer<LogLine> console, long maxFileBytes, int keepFiles) {
         this.buffer = buffer;
         this.console = console;
-        Files.createDirectories(logFile.getParent());
-        this.file = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        // the file's own trouble goes to the history and the console, never to the file
+        this.file = new LogFile(logFile, maxFileBytes, keepFiles, message -> show(
+                new LogLine(Instant.now(), LogLine.DYNO, "logplex", message)));
         this.writer = new Thread(this::drain, "dyno-log");
         writer.setDaemon(true);
         writer.start();
@@ -62,15 +65,22 @@ public final class LogPipe implements AutoCloseable {
     }
 
     private void drain() {
-        try {
-            while (true) {
-                LogLine line = queue.poll(1, TimeUnit.SECONDS);
+        while (true) {
+            LogLine line;
+            try {
+                line = queue.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (line == STOP) {
+                return;
+            }
+            // nothing a line or a consumer does may end the writer: the history and the console go on
+            try {
                 if (line == null) {
                     file.flush();
                     continue;
-                }
-                if (line == STOP) {
-                    break;
                 }
                 if (droppingSince == null && dropped.get() > reported) {
                     droppingSince = line.time(); // about when the queue overflowed
@@ -80,23 +90,27 @@ public final class LogPipe implements AutoCloseable {
                     reportDrops();
                     file.flush();
                 }
+            } catch (RuntimeException e) {
+                if (!consumerFailed) {
+                    consumerFailed = true;
+                    logger.warn("a log consumer failed; the writer goes on (reported once)", e);
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            logger.warn("log writer failed", e);
         }
     }
 
-    private void write(LogLine line) throws IOException {
+    private void write(LogLine line) {
+        show(line);
+        file.append(line.format());
+    }
+
+    private void show(LogLine line) {
         buffer.accept(line);
         console.accept(line);
-        file.write(line.format());
-        file.newLine();
     }
 
     /** Caught up: one L10 line for the lines dropped since the last one. */
-    private void reportDrops() throws IOException {
+    private void reportDrops() {
         long total = dropped.get();
         if (total > reported) {
             Instant since = droppingSince != null ? droppingSince : Instant.now();
@@ -113,11 +127,9 @@ public final class LogPipe implements AutoCloseable {
         queue.offer(STOP);
         try {
             writer.join(5_000);
-            file.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            logger.warn("cannot close the log file", e);
         }
+        file.close();
     }
 }

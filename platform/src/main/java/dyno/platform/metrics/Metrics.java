@@ -4,7 +4,6 @@ import dyno.router.DynoRegistry;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.manager.DynoInfo;
 import dyno.runtime.manager.DynoState;
-import dyno.runtime.process.ProcessTree;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -41,6 +40,7 @@ public final class Metrics implements AutoCloseable {
     private final Supplier<List<DynoInfo>> snapshot;
     private final Supplier<Formation> formation;
     private final ToLongFunction<DynoInfo> quota;
+    private final Supplier<Map<String, Long>> residentBytes;
     private final MultiGauge states;
     private final MultiGauge resident;
     private final MultiGauge quotas;
@@ -53,9 +53,11 @@ public final class Metrics implements AutoCloseable {
      * @param snapshot  the manager's current dynos
      * @param formation the manager's current formation
      * @param quota     a dyno's memory quota in bytes
+     * @param residentBytes the manager's last memory sample of each running dyno, by name
      */
     public Metrics(DynoRegistry routes, Supplier<List<DynoInfo>> snapshot, Supplier<Formation> formation,
-                   ToLongFunction<DynoInfo> quota) {
+                   ToLongFunction<DynoInfo> quota, Supplier<Map<String, Long>> residentBytes) {
+        this.residentBytes = residentBytes;
         this.routes = routes;
         this.snapshot = snapshot;
         this.formation = formation;
@@ -125,10 +127,12 @@ public final class Metrics implements AutoCloseable {
         List<MultiGauge.Row<?>> rssRows = new ArrayList<>();
         List<MultiGauge.Row<?>> quotaRows = new ArrayList<>();
         List<DynoUsage> sampled = new ArrayList<>();
+        // sampled by the manager from one scan of /proc for all dynos, not a scan per dyno here
+        Map<String, Long> rssByDyno = residentBytes.get();
         for (DynoInfo d : all) {
             counts.computeIfAbsent(d.type(), t -> new EnumMap<>(DynoState.class)).merge(d.state(), 1, Integer::sum);
             if (d.pid() > 0) {
-                long rss = ProcessTree.residentBytes(d.pid());
+                long rss = rssByDyno.getOrDefault(d.name(), 0L);
                 long q = quota.applyAsLong(d);
                 sampled.add(new DynoUsage(d.name(), rss, q));
                 rssRows.add(MultiGauge.Row.of(Tags.of("dyno", d.name()), rss));
