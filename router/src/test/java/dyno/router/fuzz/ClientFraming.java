@@ -44,9 +44,10 @@ final class ClientFraming {
 
     /**
      * Frames {@code raw}, answers to requests with the given methods in order (a missing method
-     * is GET); {@code closed} says the stream ended, which completes a body read to the close.
+     * is GET); {@code closed} says the stream ended, which completes a body read to the close;
+     * {@code upgradeAsked} says a request asked to switch protocols, without which a 101 is an error.
      */
-    static Result frame(String raw, List<String> methods, boolean closed) {
+    static Result frame(String raw, List<String> methods, boolean closed, boolean upgradeAsked) {
         List<Response> out = new ArrayList<>();
         int at = 0;
         while (at < raw.length()) {
@@ -63,6 +64,9 @@ final class ClientFraming {
             String head = raw.substring(at, headEnd);
             int bodyStart = headEnd + 4;
             if (status == 101) {
+                if (!upgradeAsked) {
+                    return new Result(out, at, "101 Switching Protocols to a request that asked for no upgrade", false);
+                }
                 out.add(new Response(at, bodyStart, version, status, head, ""));
                 return new Result(out, bodyStart, null, true);
             }

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The property violations of one fuzz test class, one per broken clause (the method that threw),
- * the first input kept. With {@code jazzer.keep_going} Jazzer logs a finding, writes its input to
+ * The property violations of one fuzz test class, one per broken clause (the method that threw,
+ * and for a framing error its kind, the text in parentheses), the first input kept. With {@code jazzer.keep_going} Jazzer logs a finding, writes its input to
  * a crash file and fuzzes on, and the test method itself passes; the class then fails here,
  * listing every finding with its input.
  */
@@ -17,6 +17,10 @@ final class Findings {
         StackTraceElement[] trace = violation.getStackTrace();
         StackTraceElement site = trace.length > 1 && trace[0].getMethodName().equals("violation") ? trace[1] : trace[0];
         String clause = site.getClassName() + "." + site.getMethodName();
+        String firstLine = violation.getMessage().lines().findFirst().orElse("");
+        if (site.getMethodName().startsWith("unframeable") && firstLine.endsWith(")")) {
+            clause += " " + firstLine.substring(firstLine.lastIndexOf('('));
+        }
         first.putIfAbsent(clause, violation.getMessage());
         counts.merge(clause, 1, Integer::sum);
         return violation;

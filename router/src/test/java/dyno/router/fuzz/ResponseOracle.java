@@ -38,14 +38,14 @@ final class ResponseOracle {
     }
 
     private void checkSameConnection() {
-        Result framed = ClientFraming.frame(same.raw(), methods(response), same.eof());
+        Result framed = ClientFraming.frame(same.raw(), methods(response), same.eof(), upgradeAsked());
         if (framed.error() != null) {
             unframeableOnSameConnection(framed.error());
         }
         if (framed.tunnel()) {
             return; // after a 101 the bytes are the application's
         }
-        if (same.timedOut() && (response.ask != ResponseInput.Ask.UPGRADE || framed.finals() == 0)) {
+        if (same.timedOut() && (!upgradeAsked() || framed.finals() == 0)) {
             hangOnSameConnection();
         }
         List<Response> finals = framed.responses();
@@ -63,7 +63,7 @@ final class ResponseOracle {
     }
 
     private void checkFreshConnection() {
-        Result framed = ClientFraming.frame(fresh.raw(), List.of("GET"), fresh.eof());
+        Result framed = ClientFraming.frame(fresh.raw(), List.of("GET"), fresh.eof(), false);
         if (framed.error() != null) {
             unframeableOnFreshConnection(framed.error());
         }
@@ -79,6 +79,10 @@ final class ResponseOracle {
         if (framed.finals() > 1 || framed.rest() < fresh.raw().length()) {
             bytesAfterCanaryOnFreshConnection();
         }
+    }
+
+    private boolean upgradeAsked() {
+        return response.ask == ResponseInput.Ask.UPGRADE;
     }
 
     private static boolean isOwnAnswer(Response r, String canary) {
