@@ -90,7 +90,10 @@ final class ClientFraming {
                 if (!cl.isEmpty()) {
                     return new Result(out, at, "both Transfer-Encoding and Content-Length", false);
                 }
-                if (te.size() != 1 || !te.get(0).equalsIgnoreCase("chunked")) {
+                // chunked last and only once frames the body; other codings are the client's to decode
+                List<String> codings = te.stream().filter(c -> !c.isEmpty()).toList();
+                if (codings.isEmpty() || !codings.get(codings.size() - 1).equalsIgnoreCase("chunked")
+                        || codings.stream().filter(c -> c.equalsIgnoreCase("chunked")).count() != 1) {
                     return new Result(out, at, "Transfer-Encoding " + te, false);
                 }
                 StringBuilder b = new StringBuilder();

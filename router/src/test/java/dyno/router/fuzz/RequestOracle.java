@@ -96,8 +96,9 @@ final class RequestOracle {
                 sameRequest(request.meant.get(k), e);
             }
         }
-        if (!request.meant.isEmpty() && request.junk == 0 && finals.size() > request.meant.size()) {
-            moreAnswersThanRequests(finals.size());
+        boolean allExact = !request.meant.isEmpty() && request.meant.stream().allMatch(Meant::exact);
+        if (allExact && request.junk == 0 && served > request.meant.size()) {
+            moreAnswersThanRequests(served);
         }
         if (ended && requests.size() > served && !framed.tunnel()) {
             servedButUnanswered(requests.size() - served);
@@ -161,7 +162,7 @@ final class RequestOracle {
     }
 
     private void moreAnswersThanRequests(int answers) {
-        throw violation(answers + " answers to " + request.meant.size() + " requests: a request was smuggled");
+        throw violation(answers + " requests served for " + request.meant.size() + " sent: a request was smuggled");
     }
 
     private void servedButUnanswered(int count) {
