@@ -34,7 +34,10 @@ final class Client {
     private Client() {
     }
 
-    /** Connects, writes {@code request}, and reads until the router closes, {@code stop} says so or {@code maxMillis} pass. */
+    /**
+     * Connects, writes {@code request}, reads until the router closes, {@code stop} says so or
+     * {@code maxMillis} pass, then drains.
+     */
     static Outcome converse(int port, byte[] request, Stop stop, long maxMillis) throws IOException {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         long start = System.nanoTime();

@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * The property violations of one fuzz test class, one per broken clause (the method that threw,
- * and for a framing error its kind, the text in parentheses), the first input kept. With {@code jazzer.keep_going} Jazzer logs a finding, writes its input to
- * a crash file and fuzzes on, and the test method itself passes; the class then fails here,
- * listing every finding with its input.
+ * and for a framing error its kind, the text in parentheses), the first input kept. With
+ * {@code jazzer.keep_going} Jazzer logs a finding, writes its input to a crash file and fuzzes on,
+ * and the test method itself passes; the class then fails here, listing every finding with its input.
  */
 final class Findings {
     private final Map<String, String> first = new LinkedHashMap<>();

@@ -22,7 +22,9 @@ final class RequestInput {
     record Meant(String method, String target, byte[] body, boolean exact) {
     }
 
-    private static final String[] METHODS = {"GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "get", "G\u0000T"};
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    private static final String[] METHODS = {"GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "get",
+            "G\u0000T"};
     private static final String[] TARGETS = {"/", "/a?b=c", "/p/caf\u00e9", "http://x/abs?q", "*", "/%2e%2e/x",
             "/a#frag", "/ /", "x"};
     private static final String[] VERSIONS = {"HTTP/1.1", "HTTP/1.0", "HTTP/1.2", "HTTP/2.0", "http/1.1", ""};
@@ -73,7 +75,7 @@ final class RequestInput {
         boolean exact = true;
         String method = c.oneIn(8) ? c.text(6) : c.pick(METHODS);
         String target = c.oneIn(8) ? "/" + c.text(12) : c.pick(TARGETS);
-        exact &= method.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") && target.chars().noneMatch(ch -> ch <= 0x20 || ch == 0x7f);
+        exact &= method.matches(TOKEN) && target.chars().noneMatch(ch -> ch <= 0x20 || ch == 0x7f);
         int sep = c.pick(8);
         String space1 = sep == 7 ? c.pick(SPACES) : " ";
         String space2 = sep == 6 ? c.pick(SPACES) : " ";
@@ -179,7 +181,7 @@ final class RequestInput {
 
     /** A token name and a value of visible characters and inner spaces. */
     private static boolean isPlain(String name, String value) {
-        return name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") && value.matches("([\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?)?");
+        return name.matches(TOKEN) && value.matches("([\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?)?");
     }
 
     /**

@@ -79,7 +79,8 @@ final class ResponseInput {
             }
             case TO_CLOSE -> {
             }
-            case LENGTH_SHORT -> head.append("Content-Length: ").append(Math.max(0, body.length - 1 - c.pick(4))).append(eol);
+            case LENGTH_SHORT -> head.append("Content-Length: ").append(Math.max(0, body.length - 1 - c.pick(4)))
+                    .append(eol);
             case LENGTH_LONG -> head.append("Content-Length: ").append(body.length + 1 + c.pick(4)).append(eol);
             case BOTH -> {
                 head.append("Content-Length: ").append(body.length).append(eol)
