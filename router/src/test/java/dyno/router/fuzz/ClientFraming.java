@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  */
 final class ClientFraming {
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.([01]) ([0-9]{3}) [^\\r\\n]*\\r\\n");
+    private static final Pattern LOOSE_STATUS_LINE = Pattern.compile("HTTP/([0-9.]+) ([0-9]+) [^\\r\\n]*\\r\\n");
     private static final Pattern CHUNK_SIZE = Pattern.compile("([0-9a-fA-F]{1,8})(;[^\\r\\n]*)?\\r\\n");
 
     /** One final response: where it starts and ends in the stream, its status and its body. */
@@ -45,9 +46,11 @@ final class ClientFraming {
     /**
      * Frames {@code raw}, answers to requests with the given methods in order (a missing method
      * is GET); {@code closed} says the stream ended, which completes a body read to the close;
-     * {@code upgradeAsked} says a request asked to switch protocols, without which a 101 is an error.
+     * {@code upgradeAsked} says a request asked to switch protocols, without which a 101 is an error;
+     * {@code malformed} says the requests may be refused as unreadable, when a 400 is framed by its
+     * Content-Length even after HEAD (the router could not have known the method).
      */
-    static Result frame(String raw, List<String> methods, boolean closed, boolean upgradeAsked) {
+    static Result frame(String raw, List<String> methods, boolean closed, boolean upgradeAsked, boolean malformed) {
         List<Response> out = new ArrayList<>();
         int at = 0;
         while (at < raw.length()) {
@@ -79,8 +82,7 @@ final class ClientFraming {
             List<String> cl = values(head, "content-length");
             int end;
             String body;
-            // A 400 answers bytes the router could not read as a request, so it cannot know it was HEAD.
-            if ((method.equals("HEAD") && status != 400) || status == 204 || status == 304) {
+            if ((method.equals("HEAD") && !(malformed && status == 400)) || status == 204 || status == 304) {
                 end = bodyStart;
                 body = "";
             } else if (!te.isEmpty()) {
@@ -124,8 +126,17 @@ final class ClientFraming {
 
     /** Bytes that are not the start of a status line are an error unless they may still become one. */
     private static Result partialLine(String raw, int at, List<Response> out) {
-        boolean mayGrow = raw.indexOf('\n', at) < 0 && raw.length() - at < 64;
-        return new Result(out, at, mayGrow ? null : "not a status line", false);
+        if (raw.indexOf('\n', at) < 0 && raw.length() - at < 64) {
+            return new Result(out, at, null, false);
+        }
+        Matcher loose = LOOSE_STATUS_LINE.matcher(raw).region(at, raw.length());
+        if (loose.lookingAt() && loose.group(2).length() != 3) {
+            return new Result(out, at, "status code not three digits", false);
+        }
+        if (loose.lookingAt()) {
+            return new Result(out, at, "status line with another version than HTTP/1.0 or 1.1", false);
+        }
+        return new Result(out, at, "not a status line", false);
     }
 
     private static String bareLf(String raw, int at) {

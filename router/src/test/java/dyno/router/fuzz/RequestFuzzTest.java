@@ -98,7 +98,7 @@ class RequestFuzzTest {
         try {
             outcome = Client.converse(fx.router.port(), request.bytes, (raw, quietMillis) -> {
                 List<Event> seen = backend.events();
-                Result framed = ClientFraming.frame(raw, RequestOracle.methods(request, seen), false, true);
+                Result framed = ClientFraming.frame(raw, RequestOracle.methods(request, seen), false, true, true);
                 long atDyno = seen.stream().filter(e -> e.kind() == Kind.REQUEST).count();
                 if (framed.error() != null || framed.tunnel()) {
                     return true;

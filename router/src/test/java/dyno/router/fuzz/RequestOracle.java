@@ -51,7 +51,7 @@ final class RequestOracle {
     }
 
     void check() {
-        Result framed = ClientFraming.frame(outcome.raw(), methods(request, events), outcome.eof(), true);
+        Result framed = ClientFraming.frame(outcome.raw(), methods(request, events), outcome.eof(), true, true);
         if (framed.error() != null) {
             unframeableAnswer(framed.error());
         }

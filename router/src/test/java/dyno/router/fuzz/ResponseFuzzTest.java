@@ -90,11 +90,11 @@ class ResponseFuzzTest {
         Client.Outcome fresh;
         try {
             same = Client.converse(fx.router.port(), sameRequest.getBytes(StandardCharsets.ISO_8859_1), (raw, quiet) -> {
-                Result framed = ClientFraming.frame(raw, ResponseOracle.methods(response), false, upgrade);
+                Result framed = ClientFraming.frame(raw, ResponseOracle.methods(response), false, upgrade, false);
                 return framed.error() != null || framed.tunnel() || (upgrade && framed.finals() >= 1);
             }, BOUND_MILLIS);
             fresh = Client.converse(fx.router.port(), freshRequest.getBytes(StandardCharsets.ISO_8859_1),
-                    (raw, quiet) -> ClientFraming.frame(raw, List.of("GET"), false, false).error() != null,
+                    (raw, quiet) -> ClientFraming.frame(raw, List.of("GET"), false, false, false).error() != null,
                     BOUND_MILLIS);
         } finally {
             if (!dynos.remove(dyno)) {

@@ -38,7 +38,7 @@ final class ResponseOracle {
     }
 
     private void checkSameConnection() {
-        Result framed = ClientFraming.frame(same.raw(), methods(response), same.eof(), upgradeAsked());
+        Result framed = ClientFraming.frame(same.raw(), methods(response), same.eof(), upgradeAsked(), false);
         if (framed.error() != null) {
             unframeableOnSameConnection(framed.error());
         }
@@ -63,7 +63,7 @@ final class ResponseOracle {
     }
 
     private void checkFreshConnection() {
-        Result framed = ClientFraming.frame(fresh.raw(), List.of("GET"), fresh.eof(), false);
+        Result framed = ClientFraming.frame(fresh.raw(), List.of("GET"), fresh.eof(), false, false);
         if (framed.error() != null) {
             unframeableOnFreshConnection(framed.error());
         }
