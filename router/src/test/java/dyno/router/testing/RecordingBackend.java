@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
 public final class RecordingBackend implements AutoCloseable {
     private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
             .getBytes(StandardCharsets.ISO_8859_1);
+    /** The same head without the body: the answer to HEAD (RFC 9110 section 9.3.2). */
+    private static final byte[] OK_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
     private static final int MAX_HEAD = 1 << 20;
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
     private static final Pattern REQUEST_LINE = Pattern.compile(TOKEN + " (/[\\x21-\\x7e&&[^#]]*|\\*) HTTP/1\\.1");
@@ -92,7 +95,7 @@ public final class RecordingBackend implements AutoCloseable {
 
     public static RecordingBackend start() throws IOException {
         return start(0, (request, out) -> {
-            out.write(OK);
+            out.write(request.head().startsWith("HEAD ") ? OK_HEAD : OK);
             return true;
         });
     }
@@ -109,6 +112,21 @@ public final class RecordingBackend implements AutoCloseable {
     /** Every event so far, in the order they were read. */
     public List<Event> events() {
         return List.copyOf(events);
+    }
+
+    /** Forgets the events so far (a fuzz iteration starts afresh; connection numbers keep counting). */
+    public void clearEvents() {
+        events.clear();
+    }
+
+    /** Connections accepted so far; the next one is numbered one more. */
+    public int connectionsAccepted() {
+        return connections.get();
+    }
+
+    /** Connections accepted and not yet ended. */
+    public int openConnections() {
+        return sockets.size();
     }
 
     private void accept() {
