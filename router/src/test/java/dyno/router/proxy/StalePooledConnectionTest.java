@@ -58,12 +58,12 @@ class StalePooledConnectionTest {
     @Test
     void idlePooledConnectionsExpireBeforeTheDynosKeepAlive() throws Exception {
         try (ScriptedDyno dyno = ScriptedDyno.withKeepAlive(5_000);
-             RouterFixture fx = new RouterFixture(b -> b.threads(1).dynoKeepAlive(Duration.ofMillis(200)))) {
+             RouterFixture fx = new RouterFixture(b -> b.threads(1).dynoKeepAlive(Duration.ofSeconds(1)))) {
             fx.router.registry().add("web.1", dyno.address());
             assertThat(fx.get("/a").statusCode()).isEqualTo(200);
             assertThat(fx.get("/b").statusCode()).isEqualTo(200);
             assertThat(dyno.connections()).isEqualTo(1); // reused while fresh
-            Thread.sleep(600);
+            Thread.sleep(2500);
             assertThat(fx.get("/c").statusCode()).isEqualTo(200);
             assertThat(dyno.connections()).isEqualTo(2); // the idle one was closed by the router, not reused
         }
