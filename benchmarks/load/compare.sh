@@ -6,6 +6,7 @@
 #   benchmarks/load/compare.sh --heap 64m            # the router's heap capped (-Xmx64m)
 #   benchmarks/load/compare.sh --threads 2 --rounds 5 --duration 15 --access-log off
 #   BASE_JAR=/tmp/old-microbenchmarks.jar benchmarks/load/compare.sh   # adds "base": another build of Dyno
+#   BASE_JAR=... benchmarks/load/compare.sh --proxies dyno,base --order abba   # A/B only, order A B B A
 #
 # Environment: CONNECTIONS (64), WRK_THREADS (1), WARMUP (10 s), BASE_PORT (18080),
 # ROUTER_JAR (benchmarks/target/microbenchmarks.jar), BASE_JAR (none), JAVA (java), JAVA_OPTS (extra router JVM flags),
@@ -17,6 +18,8 @@ ROUNDS=3
 DURATION=10
 HEAP=""
 ACCESS_LOG=async
+ONLY=""
+ORDER=same
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --threads) THREADS_LIST="$2"; shift 2 ;;
@@ -24,7 +27,9 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION="$2"; shift 2 ;;
     --heap) HEAP="$2"; shift 2 ;;
     --access-log) ACCESS_LOG="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --proxies) ONLY="$2"; shift 2 ;;
+    --order) ORDER="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -192,19 +197,34 @@ port_of() { case "$1" in dyno) echo "$PORT_DYNO" ;; haproxy) echo "$PORT_HAPROXY
 # wrk prints latencies as 850.00us / 1.23ms / 1.02s: in ms.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
 
+# CPU ticks (user + system) of a process and its children (nginx's workers), from /proc.
+cpu_ticks() { # pid
+  local total=0 p t
+  for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) && total=$((total + t))
+  done
+  echo "$total"
+}
+
 run_wrk() { # proxy threads round seconds record
-  local out="$WORK/wrk-$1-$2-$3.txt"
+  local out="$WORK/wrk-$1-$2-$3.txt" pid="${PID_OF[$1]:-}" t0=0 t1=0
+  [[ -n "$pid" ]] && t0=$(cpu_ticks "$pid")
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$4s" --latency "http://127.0.0.1:$(port_of "$1")/" >"$out" 2>&1
+  [[ -n "$pid" ]] && t1=$(cpu_ticks "$pid")
   [[ "$5" == record ]] || return 0
-  local rps p50 p99 non2xx sockerr
+  local rps p50 p99 non2xx sockerr n cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out"); non2xx=${non2xx:-0}
   sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out"); sockerr=${sockerr:-0}
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$3" "$rps" "$p50" "$p99" $((non2xx + sockerr)) >>"$WORK/results.tsv"
-  printf '  %-8s threads=%s round=%s  %10s req/s  p50 %7s ms  p99 %7s ms  errors %s\n' \
-    "$1" "$2" "$3" "$rps" "$p50" "$p99" $((non2xx + sockerr)) >&2
+  n=$(awk '/requests in/ { print $1 }' "$out")
+  # CPU microseconds per request of the proxy's processes; ticks are 1/100 s (USER_HZ)
+  cpu=$(awk -v a="$t0" -v b="$t1" -v n="${n:-0}" 'BEGIN { printf "%.2f", (n > 0 ? (b - a) * 10000 / n : 0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$3" "$rps" "$p50" "$p99" $((non2xx + sockerr)) "$cpu" \
+    >>"$WORK/results.tsv"
+  printf '  %-8s threads=%s round=%s  %10s req/s  p50 %7s ms  p99 %7s ms  errors %s  cpu %s us/req\n' \
+    "$1" "$2" "$3" "$rps" "$p50" "$p99" $((non2xx + sockerr)) "$cpu" >&2
 }
 
 start_proxy() {
@@ -224,6 +244,9 @@ if [[ -n "${BASE_JAR:-}" ]]; then
   [[ -f "$BASE_JAR" ]] || { echo "missing BASE_JAR $BASE_JAR" >&2; exit 1; }
   PROXIES+=(base)
 fi
+if [[ -n "$ONLY" ]]; then
+  IFS=, read -r -a PROXIES <<<"$ONLY"
+fi
 for threads in $THREADS_LIST; do
   # All three run at once (idle ones cost nothing) so each round can alternate without restarts.
   declare -A PID_OF=()
@@ -234,7 +257,12 @@ for threads in $THREADS_LIST; do
   echo "threads=$threads: warm-up ${WARMUP}s each" >&2
   for p in "${PROXIES[@]}"; do run_wrk "$p" "$threads" 0 "$WARMUP" skip; done
   for round in $(seq 1 "$ROUNDS"); do
-    for p in "${PROXIES[@]}"; do run_wrk "$p" "$threads" "$round" "$DURATION" record; done
+    # --order abba reverses every other round, so that no proxy always runs first or last.
+    order=("${PROXIES[@]}")
+    if [[ "$ORDER" == abba && $((round % 2)) -eq 0 ]]; then
+      order=(); for ((i = ${#PROXIES[@]} - 1; i >= 0; i--)); do order+=("${PROXIES[i]}"); done
+    fi
+    for p in "${order[@]}"; do run_wrk "$p" "$threads" "$round" "$DURATION" record; done
   done
   for p in "${PROXIES[@]}"; do stop_pid "${PID_OF[$p]}"; done
   unset PID_OF
@@ -242,8 +270,8 @@ done
 
 # ---- one table: medians over rounds, ratios against Dyno ----
 echo
-echo "| threads | proxy | req/s (median) | p50 ms | p99 ms | errors | Dyno/this req/s |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| threads | proxy | req/s (median) | p50 ms | p99 ms | CPU us/req | errors | Dyno/this req/s |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 awk -F'\t' -v names_list="${PROXIES[*]}" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
@@ -251,6 +279,7 @@ awk -F'\t' -v names_list="${PROXIES[*]}" '
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   { k = $1 SUBSEP $2; rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6; err[k] += $7
+    cpu[k] = cpu[k] " " $8
     if (!(($1) in seen)) { seen[$1] = 1; order[++nt] = $1 } }
   END {
     np = split(names_list, names, " ")
@@ -258,7 +287,8 @@ awk -F'\t' -v names_list="${PROXIES[*]}" '
       th = order[t]; d = median(rps[th SUBSEP "dyno"])
       for (i = 1; i <= np; i++) {
         k = th SUBSEP names[i]; r = median(rps[k])
-        printf "| %s | %s | %.0f | %.3f | %.3f | %d | %s |\n", th, names[i], r, median(p50[k]), median(p99[k]), err[k],
+        printf "| %s | %s | %.0f | %.3f | %.3f | %.2f | %d | %s |\n", th, names[i], r, median(p50[k]), median(p99[k]),
+          median(cpu[k]), err[k],
           (names[i] == "dyno" ? "-" : sprintf("%.2f", d / r))
       }
     }

@@ -11,7 +11,8 @@ import java.util.Random;
 
 /**
  * The example web process. {@code /} answers with this dyno's name, {@code /health} with ok, and
- * {@code /work?ms=N[&dist=fixed|lognormal|pareto]} spends about N ms of work. The server has a
+ * {@code /work?ms=N[&dist=fixed|lognormal|pareto]} spends about N ms of work, and
+ * {@code /stream?chunks=N&ms=M} streams N lines M ms apart (chunked). The server has a
  * single thread, so each dyno serves one request at a time, like a single-threaded app server.
  */
 public final class Web {
@@ -42,6 +43,23 @@ public final class Web {
                 Thread.currentThread().interrupt();
             }
             send(ex, 200, dyno + " worked " + actual + "ms\n");
+        });
+        server.createContext("/stream", ex -> {
+            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+            int chunks = Math.min(Integer.parseInt(q.getOrDefault("chunks", "5")), 600);
+            long ms = Math.min(Long.parseLong(q.getOrDefault("ms", "1000")), 60_000);
+            ex.sendResponseHeaders(200, 0); // 0: chunked
+            try (OutputStream out = ex.getResponseBody()) {
+                for (int i = 1; i <= chunks; i++) {
+                    out.write((dyno + " chunk " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    if (i < chunks) {
+                        Thread.sleep(ms);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
         server.setExecutor(null); // the dispatcher thread handles every request: one at a time
         server.start();

@@ -99,6 +99,21 @@ class DaemonRoutingTest {
 
     @Test
     @Timeout(120)
+    void aResponseStreamingPastTheIdlePeriodIsNotCut() throws Exception {
+        List<LogLine> lines = TestApps.lines();
+        try (Daemon daemon = TestApps.start(TestApps.helloApp(dir), lines, List.of("web=1"), Duration.ofSeconds(1))) {
+            awaitUp(daemon, 1);
+            // Five lines one second apart: the response streams for 4 s, four idle periods.
+            HttpResponse<String> res = get(daemon.routerPort(), "/stream?chunks=5&ms=1000");
+            long idlingBeforeTheEnd = lines.stream().filter(l -> l.message().equals("Idling")).count();
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).contains("web.1 chunk 5");
+            assertThat(idlingBeforeTheEnd).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(120)
     void twoWebDynosNeverIdle() throws Exception {
         try (Daemon daemon = TestApps.start(TestApps.helloApp(dir), TestApps.lines(), List.of("web=2"), Duration.ofMillis(500))) {
             awaitUp(daemon, 2);

@@ -101,6 +101,14 @@ public final class Router implements AutoCloseable {
         return context.lastRequestAtMillis();
     }
 
+    /**
+     * True while any request is in flight (a response still streaming included) or any upgraded
+     * connection is open: an app is not idle then, however long ago its last request arrived.
+     */
+    public boolean busy() {
+        return table.appInFlight() > 0 || context.tunnels() > 0;
+    }
+
     /** Stops accepting, closes every connection and shuts the event loops down. Idempotent. */
     @Override
     public void close() {

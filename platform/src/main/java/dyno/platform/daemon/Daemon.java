@@ -50,6 +50,8 @@ public final class Daemon implements AutoCloseable {
     private IdleWatcher watcher;
     /** The idling in progress (drain, SIGTERM), so that it is asked for once; idler thread only. */
     private java.util.concurrent.CompletableFuture<Void> idling = java.util.concurrent.CompletableFuture.completedFuture(null);
+    /** When the idler last saw a request in flight or a tunnel open; idler thread only. */
+    private long lastBusyMillis;
 
     private Daemon(DaemonOptions options, Consumer<LogLine> console) throws IOException {
         this.app = App.load(options.dir(), options.appName(), options.envFile());
@@ -133,11 +135,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void idleIfDue() {
+        long now = System.currentTimeMillis();
+        if (router.busy()) {
+            lastBusyMillis = now; // a response still streaming, or a WebSocket open: not idle
+        }
         if (!idling.isDone()) {
             return;
         }
-        watcher.dueAt(System.currentTimeMillis(), router.lastRequestAtMillis(), manager.formation(), manager.dynos())
-                .ifPresent(name -> idling = manager.idle(name));
+        watcher.dueAt(now, Math.max(router.lastRequestAtMillis(), lastBusyMillis), manager.formation(),
+                manager.dynos()).ifPresent(name -> idling = manager.idle(name));
     }
 
     private static List<String> hintsFor(Formation f, boolean firstStart) {

@@ -85,6 +85,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private long headReserved;
     private ChannelHandlerContext watchCtx;
     private boolean processing;
+    /** This connection counts in the router's open tunnels. */
+    private boolean tunnelCounted;
     private Channel backend;
     private BackendHandler backendHandler;
 
@@ -227,6 +229,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         state = State.CLOSED;
         if (timer != null) {
             timer.cancel();
+        }
+        if (tunnelCounted) {
+            tunnelCounted = false;
+            px.tunnelClosed();
         }
         releaseHeadBudget();
         releaseInbound();
@@ -636,6 +642,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         releaseDyno();
         timer.disarm();
         state = State.TUNNEL;
+        tunnelCounted = true; // until the client connection closes, which every end of a tunnel does
+        px.tunnelOpened();
         // Bytes after the 101 flow raw both ways; the codecs' leftovers are passed on as they go.
         client.pipeline().remove(ProxyInitializer.CODEC);
         releaseInbound();

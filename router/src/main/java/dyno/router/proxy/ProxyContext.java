@@ -22,6 +22,7 @@ public final class ProxyContext {
     final long holdNanos;
     final HeadBudget heads;
     private volatile long lastRequestAtMillis;
+    private final java.util.concurrent.atomic.AtomicInteger tunnels = new java.util.concurrent.atomic.AtomicInteger();
 
     public ProxyContext(RouterConfig config, DynoTable table, Pools pools) {
         this.config = requireNonNull(config, "config");
@@ -40,6 +41,19 @@ public final class ProxyContext {
     /** Epoch ms of the last request received, 0 if none. */
     public long lastRequestAtMillis() {
         return lastRequestAtMillis;
+    }
+
+    /** Upgraded connections (WebSockets) open now. */
+    public int tunnels() {
+        return tunnels.get();
+    }
+
+    void tunnelOpened() {
+        tunnels.incrementAndGet();
+    }
+
+    void tunnelClosed() {
+        tunnels.decrementAndGet();
     }
 
     void requestReceived(long epochMillis) {

@@ -106,6 +106,9 @@ class WebSocketTunnelTest {
             client.writeAndFlush(new TextWebSocketFrame(big));
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:" + big);
             assertThat(fx.lastLineFor("/ws")).contains("status=101").contains("dyno=web.1");
+            assertThat(fx.router.busy()).as("an open WebSocket keeps the app busy (no idling)").isTrue();
+            client.close().sync();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !fx.router.busy());
         } finally {
             client.close().sync();
             server.close().sync();
