@@ -114,6 +114,19 @@ class DaemonRoutingTest {
 
     @Test
     @Timeout(120)
+    void aWebDynoThatCrashesBeforeItIsEverUpIsH10NotH14() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("Procfile"), "web: sh -c 'echo failing; exit 3'\n");
+        List<LogLine> lines = TestApps.lines();
+        try (Daemon daemon = TestApps.start(dir, lines, List.of("web=1"), Duration.ofHours(1))) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> state(daemon, "web.1") == DynoState.CRASHED);
+            HttpResponse<String> res = get(daemon.routerPort(), "/");
+            assertThat(res.statusCode()).isEqualTo(503);
+            assertThat(res.body()).contains("H10 App crashed");
+        }
+    }
+
+    @Test
+    @Timeout(120)
     void twoWebDynosNeverIdle() throws Exception {
         try (Daemon daemon = TestApps.start(TestApps.helloApp(dir), TestApps.lines(), List.of("web=2"), Duration.ofMillis(500))) {
             awaitUp(daemon, 2);

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
 /**
  * Keeps the router's registry in step with the web dynos: registers a dyno when it is up,
  * drains it before the manager signals it, keeps a crashed one registered but down (so the
- * router answers H10), and holds requests while a web dyno is starting or idle.
+ * router answers H10, even for a dyno that crashed before it was ever up), and tells the router
+ * what the app intends: while the formation wants web dynos and none is up, but not all of them
+ * crashed (starting, restarting, waking, idle), requests are held rather than answered H14.
  *
  * <p>Manager callbacks arrive on the manager thread; {@link #wakeRequested} on a router event loop.
  */
@@ -66,9 +68,11 @@ final class RouterBridge implements DynoListener, RouterListener {
                 registered.put(name, dyno.port());
             }
             case CRASHED -> {
-                if (registered.containsKey(name)) {
-                    registry.markDown(name);
+                if (!registered.containsKey(name)) { // crashed before it was ever up: H10, not H14
+                    registry.add(name, new InetSocketAddress("127.0.0.1", dyno.port()));
+                    registered.put(name, dyno.port());
                 }
+                registry.markDown(name);
             }
             case DOWN, IDLE -> {
                 if (registered.remove(name) != null) {
@@ -81,9 +85,19 @@ final class RouterBridge implements DynoListener, RouterListener {
             default -> {
             }
         }
-        boolean anyUp = webStates.containsValue(DynoState.UP);
-        boolean waking = webStates.containsValue(DynoState.STARTING) || webStates.containsValue(DynoState.IDLE);
-        registry.hold(!anyUp && waking);
+        updateHold();
+    }
+
+    /** Holds while the app is meant to serve and no web dyno does yet, unless every one crashed. */
+    private void updateHold() {
+        boolean serving = registered.keySet().stream().anyMatch(n -> webStates.get(n) == DynoState.UP);
+        boolean allCrashed = !webStates.isEmpty() && webStates.values().stream().allMatch(s -> s == DynoState.CRASHED);
+        registry.hold(!serving && !allCrashed && webWanted());
+    }
+
+    private boolean webWanted() {
+        DynoManager m = manager.get();
+        return m != null && m.formation().entry("web").map(e -> e.quantity() > 0).orElse(false);
     }
 
     @Override
@@ -92,7 +106,9 @@ final class RouterBridge implements DynoListener, RouterListener {
             return CompletableFuture.completedFuture(null);
         }
         registered.remove(dyno.name());
-        return registry.remove(dyno.name(), drainDeadline);
+        CompletionStage<Void> drained = registry.remove(dyno.name(), drainDeadline);
+        updateHold(); // a restart or idling of the last web dyno: new requests wait for its successor
+        return drained;
     }
 
     @Override
