@@ -58,20 +58,7 @@ if [[ ! -f "$ROUTER_JAR" ]]; then
 fi
 
 # ---- processes we start, stopped on any exit ----
-WORK="$(mktemp -d /tmp/dyno-compare.XXXXXX)"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_workspace dyno-compare
 
 stop_pid() { # pid
   kill "$1" 2>/dev/null || true

@@ -23,20 +23,7 @@ PORT_NGINX=$((BASE_PORT + 2))
 source "$ROOT/benchmarks/load/lib.sh"
 install_missing haproxy=haproxy nginx=nginx-light mvn=maven
 
-WORK="$(mktemp -d /tmp/dyno-desync.XXXXXX)"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_workspace dyno-desync
 
 # ---- the harness: the router's test classes and their classpath ----
 (cd "$ROOT" && mvn -B -ntp -q -pl router -am test-compile -DskipTests) >&2

@@ -26,3 +26,23 @@ wait_port() {
   echo "nothing listens on 127.0.0.1:$1" >&2
   return 1
 }
+
+# start_workspace NAME: a temp dir in $WORK and the list $PIDS of processes to stop; on any exit
+# they are killed and waited for, and $WORK removed (KEEP=1 keeps it).
+start_workspace() {
+  WORK="$(mktemp -d "/tmp/$1.XXXXXX")"
+  PIDS=()
+  trap cleanup_workspace EXIT
+  trap 'exit 130' INT TERM
+}
+
+cleanup_workspace() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
