@@ -293,18 +293,8 @@ public final class RecordingBackend implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        for (Socket s : sockets) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
+        Sockets.closeQuietly(server);
+        Sockets.closeQuietly(sockets);
         try {
             acceptor.join(2000);
         } catch (InterruptedException e) {

@@ -186,17 +186,7 @@ public final class ScriptedDyno implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        for (Socket s : sockets) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
+        Sockets.closeQuietly(server);
+        Sockets.closeQuietly(sockets);
     }
 }
