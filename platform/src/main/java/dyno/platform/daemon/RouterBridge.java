@@ -106,9 +106,9 @@ final class RouterBridge implements DynoListener, RouterListener {
             return CompletableFuture.completedFuture(null);
         }
         registered.remove(dyno.name());
-        CompletionStage<Void> drained = registry.remove(dyno.name(), drainDeadline);
+        // Hold first: between the drain's start and the hold, a request would find no dyno and get H14.
         updateHold(); // a restart or idling of the last web dyno: new requests wait for its successor
-        return drained;
+        return registry.remove(dyno.name(), drainDeadline);
     }
 
     @Override

@@ -131,6 +131,26 @@ class DynoFaultsTest {
 
     @Test
     @Timeout(240)
+    void resizingALoneWebDynoLosesNoRequest() throws Exception {
+        try (Daemon d = start("web=1")) {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> upWeb(d).size() == 1);
+            long pid = upWeb(d).get(0).pid();
+            SteadyLoad load = new SteadyLoad(d.routerPort(), "/work?ms=10", 4, Duration.ofSeconds(120));
+            try {
+                Thread.sleep(500);
+                d.manager().scale(List.of("web=1:standard-2x")).get(90, TimeUnit.SECONDS);
+                await().atMost(60, TimeUnit.SECONDS).until(() -> upWeb(d).size() == 1 && upWeb(d).get(0).pid() != pid);
+                Thread.sleep(500);
+            } finally {
+                load.close();
+            }
+            logger.warn("ps:type web=standard-2x with web=1: sent={} failed={}", load.sent(), load.failures.size());
+            assertThat(load.failures).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(240)
     void restartingWebDynosLosesNoRequest() throws Exception {
         try (Daemon d = start("web=2")) {
             await().atMost(60, TimeUnit.SECONDS).until(() -> upWeb(d).size() == 2);

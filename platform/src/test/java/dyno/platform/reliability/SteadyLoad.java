@@ -18,6 +18,7 @@ final class SteadyLoad implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     final AtomicLong ok = new AtomicLong();
+    private static final java.util.regex.Pattern H_CODE = java.util.regex.Pattern.compile("H\\d\\d [A-Za-z ]+");
     final List<String> failures = new CopyOnWriteArrayList<>();
 
     SteadyLoad(int routerPort, String path, int clients, Duration maxTime) {
@@ -32,8 +33,9 @@ final class SteadyLoad implements AutoCloseable {
                         if (res.statusCode() == 200) {
                             ok.incrementAndGet();
                         } else {
-                            failures.add(res.statusCode() + " " + res.headers().firstValue("X-Dyno-Error").orElse("")
-                                    + " " + res.body().replaceAll("\\s+", " ").substring(0, Math.min(80, res.body().length())));
+                            java.util.regex.Matcher code = H_CODE.matcher(res.body());
+                            failures.add(res.statusCode() + " " + (code.find() ? code.group() : res.body()
+                                    .replaceAll("\\s+", " ").substring(0, Math.min(80, res.body().length()))));
                         }
                     } catch (Exception e) {
                         failures.add(e.toString());
