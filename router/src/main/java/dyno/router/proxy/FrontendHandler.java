@@ -133,34 +133,37 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (onClientBytes(msg instanceof ByteBuf b ? b.readableBytes() : 0)) {
-                ctx.fireChannelRead(msg);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+            int bytes = msg instanceof ByteBuf b ? b.readableBytes() : 0;
+            onClientBytes();
+            ctx.fireChannelRead(msg);
+            holdUnfinishedHead(bytes);
+        }
+    }
+
+    /** Raw bytes arrived; the decoder may not have a message yet (a head trickling in). */
+    private void onClientBytes() {
+        lastClientActivity = System.nanoTime();
+        if (state == State.AWAIT && headStartNanos == 0) {
+            headStartNanos = lastClientActivity;
+            timer.arm(px.headerNanos);
         }
     }
 
     /**
-     * Raw bytes arrived; the decoder may not have a message yet (a head trickling in). Bytes of a
-     * head are taken from the router's head budget; false when it is spent (the connection is refused).
+     * After the decoder saw a read: when it left a request head unfinished, that read's bytes are
+     * taken from the router's head budget, and the connection is refused when it is spent. A head
+     * that arrives whole in one read (nearly all of them) costs the budget nothing.
      */
-    private boolean onClientBytes(int bytes) {
-        lastClientActivity = System.nanoTime();
-        if (state != State.AWAIT) {
-            return state != State.CLOSED;
-        }
-        if (headStartNanos == 0) {
-            headStartNanos = lastClientActivity;
-            timer.arm(px.headerNanos);
+    private void holdUnfinishedHead(int bytes) {
+        if (state != State.AWAIT || headStartNanos == 0 || bytes == 0) {
+            return;
         }
         if (!px.heads.tryReserve(bytes)) {
             RouterTrouble.headBudgetSpent(logger, px.heads.used(), px.heads.limit());
             refuseRaw(BUSY);
-            return false;
+            return;
         }
         headReserved += bytes;
-        return true;
     }
 
     private void releaseHeadBudget() {
@@ -531,7 +534,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             // 100 Continue, 103 Early Hints: relayed, the final response follows. HTTP/1.0 has no 1xx.
             ex.informational = true;
             Headers.stripHopByHop(res.headers(), false);
-            client.write(ex.clientHttp10 ? Unpooled.EMPTY_BUFFER : res, client.voidPromise());
+            if (!ex.clientHttp10) {
+                client.write(res, client.voidPromise());
+            }
             return;
         }
         ex.responseStarted = true;
