@@ -42,6 +42,8 @@ class DynoResponseSafetyTest {
             Map.entry("GET /te-gzip", List.of(Part.of("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n" + EVIL))),
             Map.entry("GET /switch", List.of(Part.of("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                     + "Connection: upgrade\r\n\r\n" + EVIL))),
+            Map.entry("GET /continue", List.of(Part.of("HTTP/1.1 100 Continue\r\n\r\n"
+                    + "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n" + ScriptedDyno.ok("final")))),
             Map.entry("early POST /upload", List.of(Part.closing("HTTP/1.1 413 Payload Too Large\r\n"
                     + "Content-Length: 0\r\n\r\n"))),
             Map.entry("GET /http10", List.of(Part.closing("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nold"))),
@@ -151,6 +153,15 @@ class DynoResponseSafetyTest {
                 + "x".repeat(1000));
         assertThat(c.raw()).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
         assertThat(c.closed()).isTrue();
+    }
+
+    @Test
+    void interimResponsesReachAnHttp11ClientButNotAnHttp10One() throws Exception {
+        RawHttp.Conversation c11 = send(last("GET", "/continue"));
+        assertThat(c11.raw()).startsWith("HTTP/1.1 100 Continue\r\n").contains("HTTP/1.1 103 Early Hints\r\n")
+                .endsWith("\r\n\r\nfinal");
+        RawHttp.Conversation c10 = send("GET /continue HTTP/1.0\r\n\r\n");
+        assertThat(c10.raw()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nfinal");
     }
 
     @Test
