@@ -111,40 +111,35 @@ class DynoFaultsTest {
     void restartingALoneWebDynoLosesNoRequest() throws Exception {
         // web=1: while the only dyno drains, stops and boots again the router holds requests (the app
         // is restarting, not gone), so none gets H14.
-        try (Daemon d = start("web=1")) {
-            await().atMost(60, TimeUnit.SECONDS).until(() -> upWeb(d).size() == 1);
-            long pid = upWeb(d).get(0).pid();
-            SteadyLoad load = new SteadyLoad(d.routerPort(), "/work?ms=10", 4, Duration.ofSeconds(120));
-            try {
-                Thread.sleep(500);
-                d.manager().restart("web").get(90, TimeUnit.SECONDS);
-                await().atMost(60, TimeUnit.SECONDS).until(() -> upWeb(d).size() == 1);
-                Thread.sleep(500);
-            } finally {
-                load.close();
-            }
-            logger.warn("ps:restart web with web=1: sent={} failed={}", load.sent(), load.failures.size());
-            assertThat(load.failures).isEmpty();
-            assertThat(upWeb(d)).extracting(DynoInfo::pid).doesNotContain(pid);
-        }
+        replaceTheLoneWebDynoUnderLoad("ps:restart web", d -> d.manager().restart("web").get(90, TimeUnit.SECONDS));
     }
 
     @Test
     @Timeout(240)
     void resizingALoneWebDynoLosesNoRequest() throws Exception {
+        replaceTheLoneWebDynoUnderLoad("ps:type web=standard-2x",
+                d -> d.manager().scale(List.of("web=1:standard-2x")).get(90, TimeUnit.SECONDS));
+    }
+
+    private interface DaemonAction {
+        void run(Daemon d) throws Exception;
+    }
+
+    /** With web=1 under 4 clients, {@code action} replaces the dyno; no request may fail. */
+    private void replaceTheLoneWebDynoUnderLoad(String what, DaemonAction action) throws Exception {
         try (Daemon d = start("web=1")) {
             await().atMost(60, TimeUnit.SECONDS).until(() -> upWeb(d).size() == 1);
             long pid = upWeb(d).get(0).pid();
             SteadyLoad load = new SteadyLoad(d.routerPort(), "/work?ms=10", 4, Duration.ofSeconds(120));
             try {
                 Thread.sleep(500);
-                d.manager().scale(List.of("web=1:standard-2x")).get(90, TimeUnit.SECONDS);
+                action.run(d);
                 await().atMost(60, TimeUnit.SECONDS).until(() -> upWeb(d).size() == 1 && upWeb(d).get(0).pid() != pid);
                 Thread.sleep(500);
             } finally {
                 load.close();
             }
-            logger.warn("ps:type web=standard-2x with web=1: sent={} failed={}", load.sent(), load.failures.size());
+            logger.warn("{} with web=1: sent={} failed={}", what, load.sent(), load.failures.size());
             assertThat(load.failures).isEmpty();
         }
     }
