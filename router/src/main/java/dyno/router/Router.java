@@ -80,9 +80,11 @@ public final class Router implements AutoCloseable {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("Interrupted while binding " + config.host() + ":" + config.port(), e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() rethrows the socket's IOException undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IllegalStateException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + (e.getMessage() != null && e.getMessage().contains("Address already in use")
+                    ? "the address is already in use" : String.valueOf(e.getMessage())), e);
         }
     }
 

@@ -77,15 +77,19 @@ public final class Daemon implements AutoCloseable {
             RouterBridge bridge;
             // the bridge needs the registry, the router needs the bridge as its listener
             AtomicReference<RouterBridge> bridgeRef = new AtomicReference<>();
-            this.router = Router.start(routerConfig, new dyno.router.RouterListener() {
-                @Override
-                public void wakeRequested() {
-                    RouterBridge b = bridgeRef.get();
-                    if (b != null) {
-                        b.wakeRequested();
+            try {
+                this.router = Router.start(routerConfig, new dyno.router.RouterListener() {
+                    @Override
+                    public void wakeRequested() {
+                        RouterBridge b = bridgeRef.get();
+                        if (b != null) {
+                            b.wakeRequested();
+                        }
                     }
-                }
-            });
+                });
+            } catch (IllegalStateException e) {
+                throw new DaemonException("router: " + e.getMessage()); // e.g. the port is taken: one line, exit 1
+            }
             bridge = new RouterBridge(router.registry(), options.manager().stopTimeout(), pipe::offer, managerRef::get);
             bridgeRef.set(bridge);
             long quotaOverride = options.manager().memoryQuotaOverrideBytes();

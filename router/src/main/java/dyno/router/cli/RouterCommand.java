@@ -131,9 +131,18 @@ public final class RouterCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         StdoutSink sink = new StdoutSink(out);
+        Router started;
+        try {
+            started = Router.start(config.toBuilder().accessLog(sink).build(), RouterListener.NONE);
+        } catch (IllegalStateException e) {
+            sink.close();
+            stopped.countDown();
+            spec.commandLine().getErr().println("dyno router: " + e.getMessage()); // port taken: no stack trace
+            return 1;
+        }
         Thread hook = new Thread(this::stop, "dyno-router-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Router router = Router.start(config.toBuilder().accessLog(sink).build(), RouterListener.NONE)) {
+        try (Router router = started) {
             StringBuilder names = new StringBuilder();
             for (int i = 0; i < addresses.size(); i++) {
                 String name = "web." + (i + 1);

@@ -62,6 +62,18 @@ class RouterCommandTest {
     }
 
     @Test
+    void aPortAlreadyInUseIsOneLineAndExitOne() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            StringWriter err = new StringWriter();
+            int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true))
+                    .execute("--port", Integer.toString(taken.getLocalPort()), "--backend", "127.0.0.1:1");
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString().trim()).isEqualTo("dyno router: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the address is already in use");
+        }
+    }
+
+    @Test
     void requiresAtLeastOneBackend() {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true)).execute("--port", "0");
