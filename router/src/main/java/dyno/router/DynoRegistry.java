@@ -18,6 +18,15 @@ public interface DynoRegistry {
      */
     CompletableFuture<Void> remove(String name, Duration drainDeadline);
 
+    /**
+     * Moves the named dyno to a new address in one step, as a preboot does: new requests go to
+     * {@code address} at once, while requests in flight at the old address finish there (as in
+     * {@link #remove}); the old address's pooled connections close once it is drained. The up flag
+     * carries over. Registers the dyno when the name is unknown. The future completes when the
+     * old address is drained or the deadline passed.
+     */
+    CompletableFuture<Void> replace(String name, InetSocketAddress address, Duration drainDeadline);
+
     /** Keeps the dyno registered but sends it no traffic (all down: H10). */
     void markDown(String name);
 
@@ -30,7 +39,7 @@ public interface DynoRegistry {
     /** Names of the registered dynos (draining ones included), in registration order. */
     List<String> names();
 
-    /** Requests currently in flight to the named dyno; 0 for an unknown name. */
+    /** Requests currently in flight to the named dyno, at its address and at any it is draining from; 0 for an unknown name. */
     int inFlight(String name);
 
     /** Requests currently held, waiting for a dyno to come up. */

@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
-/** One dyno slot ({@code web.1}) and its current process. Owned by the manager's thread. */
+/**
+ * One dyno slot ({@code web.1}) and its current process. During a preboot a slot has two: the
+ * serving one (in the manager's table) and its {@link #successor}, booting outside it; once the
+ * successor is up it takes the slot and the old one drains and stops. Owned by the manager's thread.
+ */
 final class Dyno {
     final ProcessType type;
     final int index;
@@ -29,8 +33,18 @@ final class Dyno {
     /** Restart, boot or kill timer. */
     ScheduledFuture<?> timer;
     ScheduledFuture<?> probe;
-    /** True once scaled away: the slot is forgotten when its process is gone. */
+    /** True once scaled away (or replaced by its successor): the slot is forgotten when its process is gone. */
     boolean retired;
+    /** This slot was up at least once (a successor inherits it): booting again is a restart. */
+    boolean wasUp;
+    /** Woken from idle and not up yet. */
+    boolean waking;
+    /** The process booting to take this slot over (preboot); null when none. */
+    Dyno successor;
+    /** For a successor: the dyno it will replace once up; null otherwise. */
+    Dyno replacing;
+    /** Name under which its processes are recorded for leftovers cleanup: unique among live runs. */
+    final String recordKey;
 
     /** A stop the manager asked for, and what follows it. */
     static final class Stop {
@@ -50,6 +64,21 @@ final class Dyno {
     final OutputLimiter output;
 
     Dyno(ProcessType type, int index, DynoSize size, Instant now, OutputLimiter output) {
+        this(type, index, size, now, output, type.name() + "." + index);
+    }
+
+    /** The process that will take {@code current}'s slot over once it is up. */
+    static Dyno successorOf(Dyno current, Instant now) {
+        // the two runs of a slot are recorded side by side: web.1 and web.1+ alternate
+        String key = current.recordKey.equals(current.name) ? current.name + "+" : current.name;
+        Dyno next = new Dyno(current.type, current.index, current.size, now, current.output, key);
+        next.replacing = current;
+        next.wasUp = true;
+        return next;
+    }
+
+    private Dyno(ProcessType type, int index, DynoSize size, Instant now, OutputLimiter output, String recordKey) {
+        this.recordKey = recordKey;
         this.type = type;
         this.index = index;
         this.name = type.name() + "." + index;

@@ -14,6 +14,14 @@ public interface DynoListener {
     default void stateChanged(DynoInfo dyno, DynoState from) {
     }
 
+    /**
+     * What the web process type is doing changed (manager thread): called after the state change
+     * that caused it, and before a dyno is drained ({@link #beforeStop}), so a router can hold
+     * requests from that moment on.
+     */
+    default void intentChanged(AppIntent intent) {
+    }
+
     /** A line of process output or a manager event. */
     default void log(LogLine line) {
     }

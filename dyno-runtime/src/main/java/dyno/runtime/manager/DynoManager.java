@@ -66,11 +66,14 @@ public final class DynoManager implements AutoCloseable {
     private final PortAllocator ports = new PortAllocator();
     private final ScheduledExecutorService exec;
     private final Map<String, Dyno> dynos = new TreeMap<>(DynoManager::compareNames);
+    /** Runs outside the table: preboot successors still booting, and replaced runs still stopping. */
+    private final java.util.Set<Dyno> detached = new java.util.LinkedHashSet<>();
     private final Thread shutdownHook;
     private volatile Formation formation;
     private volatile List<DynoInfo> snapshot = List.of();
     private volatile Map<String, Long> resident = Map.of();
     private volatile boolean closed;
+    private volatile AppIntent intent = AppIntent.STOPPED;
 
     public DynoManager(App app, ManagerSettings settings, DynoListener listener) {
         this(app, settings, listener, Clock.systemUTC());
@@ -137,6 +140,11 @@ public final class DynoManager implements AutoCloseable {
         return snapshot;
     }
 
+    /** What the web process type is doing now (serving, restarting, sleeping...), as the router should see it. */
+    public AppIntent intent() {
+        return intent;
+    }
+
     /** Resident memory of each running dyno's process tree at the last scan, in bytes. */
     public Map<String, Long> residentBytes() {
         return resident;
@@ -171,7 +179,9 @@ public final class DynoManager implements AutoCloseable {
 
     /**
      * Restarts the dynos matching {@code target} (all when null; a type such as {@code web}; or a
-     * dyno such as {@code web.1}) one at a time, each back up before the next is stopped.
+     * dyno such as {@code web.1}) one at a time, each back up before the next is stopped. A web
+     * dyno that is up is prebooted: its replacement starts on a new port and takes its place once
+     * up, and only then is the old process drained and stopped.
      */
     public CompletableFuture<Void> restart(String target) {
         return call(() -> select(target)).thenCompose(names -> rolling(names, d -> true));
@@ -192,11 +202,14 @@ public final class DynoManager implements AutoCloseable {
             Dyno d = require(name);
             if (d.state == DynoState.IDLE && !d.running()) {
                 event(name, "Unidling");
+                d.waking = true;
                 launch(d);
             } else if (d.stop != null && d.stop.after == DynoState.IDLE && !d.stop.relaunch) {
                 // still being put to sleep: start it again as soon as the old process is gone
                 event(name, "Unidling");
+                d.waking = true;
                 d.stop.relaunch = true;
+                publishIntent();
             }
             return null;
         });
@@ -223,7 +236,7 @@ public final class DynoManager implements AutoCloseable {
             CompletableFuture<Void> all = call(() -> {
                 List<CompletableFuture<Void>> stops = new ArrayList<>();
                 // a copy: stopping a dyno that is not running (crashed, idle) removes it at once
-                for (Dyno d : List.copyOf(dynos.values())) {
+                for (Dyno d : allRuns()) {
                     d.retired = true;
                     stops.add(stop(d, DynoState.DOWN, false));
                 }
@@ -241,7 +254,7 @@ public final class DynoManager implements AutoCloseable {
             // on the manager thread, which owns the dynos; bounded in case it is stuck
             try {
                 call(() -> {
-                    List.copyOf(dynos.values()).stream().filter(Dyno::running).forEach(this::killNow);
+                    allRuns().stream().filter(Dyno::running).forEach(this::killNow);
                     return null;
                 }).get(CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException ie) {
@@ -254,6 +267,13 @@ public final class DynoManager implements AutoCloseable {
     }
 
     // ---- on the manager thread ----
+
+    /** Every run: the table's and the detached ones. */
+    private List<Dyno> allRuns() {
+        List<Dyno> all = new ArrayList<>(dynos.values());
+        all.addAll(detached);
+        return all;
+    }
 
     private void apply(Formation next) {
         store.save(next);
@@ -313,12 +333,75 @@ public final class DynoManager implements AutoCloseable {
         return chain;
     }
 
-    /** Stops {@code d} and starts it again; completes once it is up or crashed, or gone. */
+    /**
+     * Stops {@code d} and starts it again, or for a web dyno that serves, preboots it; completes
+     * once it (or its successor) is up or crashed, or gone.
+     */
     private CompletableFuture<Void> restartOne(Dyno d) {
         // two restarts of the same dyno at once (restart and resize) share one wait
         CompletableFuture<Void> up = awaitUp.computeIfAbsent(d.name, n -> new CompletableFuture<>());
-        stop(d, DynoState.DOWN, true);
+        if (d.type.isWeb() && d.state == DynoState.UP && d.running() && d.stop == null) {
+            if (d.successor == null) {
+                preboot(d);
+            }
+        } else {
+            stop(d, DynoState.DOWN, true);
+        }
         return up;
+    }
+
+    /** Starts the process that will take {@code d}'s place once it is up; {@code d} serves meanwhile. */
+    private void preboot(Dyno d) {
+        if (closed) {
+            releaseWaiter(d);
+            return;
+        }
+        Dyno next = Dyno.successorOf(d, clock.instant());
+        d.successor = next;
+        detached.add(next);
+        event(d.name, "Preboot: starting a new process; the running one serves until it is up");
+        launch(next);
+    }
+
+    /** {@code next} is up: it takes its slot, and the run it replaces drains and stops. */
+    private void promote(Dyno next) {
+        Dyno old = next.replacing;
+        next.replacing = null;
+        old.successor = null;
+        detached.remove(next);
+        old.retired = true;
+        dynos.put(next.name, next);
+        if (old.running()) {
+            detached.add(old);
+        }
+        event(next.name, "Preboot: the new process is up and takes the traffic; stopping the old one");
+        setState(next, DynoState.UP);
+        releaseWaiter(next);
+        stop(old, DynoState.DOWN, false);
+    }
+
+    /** {@code next} ended before it was up: the preboot is over, and the running process keeps serving. */
+    private void abandonPreboot(Dyno next) {
+        Dyno old = next.replacing;
+        next.replacing = null;
+        old.successor = null;
+        detached.remove(next);
+        event(next.name, "Preboot failed: the new process ended before it was up; the old one keeps serving");
+        if (!old.running() && !old.retired && !closed) {
+            launch(old); // the old one crashed meanwhile: it was waiting for its successor
+        }
+        publishIntent();
+        releaseWaiter(old);
+    }
+
+    /** Ends a successor still booting: its slot is being stopped for good (scale down, idle, shutdown). */
+    private void cancelPreboot(Dyno d) {
+        Dyno next = d.successor;
+        d.successor = null;
+        next.replacing = null;
+        next.retired = true;
+        event(d.name, "Preboot cancelled");
+        stop(next, DynoState.DOWN, false);
     }
 
     private void releaseWaiter(Dyno d) {
@@ -415,6 +498,12 @@ public final class DynoManager implements AutoCloseable {
 
     private void becameUp(Dyno d) {
         d.upSince = clock.instant();
+        d.wasUp = true;
+        d.waking = false;
+        if (d.replacing != null) {
+            promote(d);
+            return;
+        }
         setState(d, DynoState.UP);
         releaseWaiter(d);
     }
@@ -430,6 +519,9 @@ public final class DynoManager implements AutoCloseable {
     }
 
     private CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
+        if (d.successor != null && !relaunch) {
+            cancelPreboot(d);
+        }
         if (d.stop != null) {
             return d.stop.done;
         }
@@ -437,9 +529,7 @@ public final class DynoManager implements AutoCloseable {
             d.cancelTimers();
             setState(d, after);
             if (d.retired) {
-                dynos.remove(d.name);
-                releaseWaiter(d);
-                publish();
+                forgetRun(d);
             } else if (relaunch) {
                 launch(d);
             }
@@ -447,6 +537,7 @@ public final class DynoManager implements AutoCloseable {
         }
         Dyno.Stop stop = new Dyno.Stop(after, relaunch);
         d.stop = stop;
+        publishIntent(); // before the drain: a request that then finds no dyno waits instead of H14
         Process p = d.process;
         // the drain (the router finishing in-flight requests) gets at most the stop timeout; then SIGTERM
         d.cancelTimers();
@@ -519,9 +610,7 @@ public final class DynoManager implements AutoCloseable {
             d.stop = null;
             setState(d, stop.after);
             if (d.retired) {
-                dynos.remove(d.name);
-                releaseWaiter(d);
-                publish();
+                forgetRun(d);
             } else if (stop.relaunch) {
                 launch(d);
             }
@@ -531,7 +620,21 @@ public final class DynoManager implements AutoCloseable {
         }
     }
 
+    /** Drops a retired run that has no process left from wherever it is kept. */
+    private void forgetRun(Dyno d) {
+        detached.remove(d);
+        if (dynos.remove(d.name, d)) {
+            releaseWaiter(d);
+            publish();
+        }
+    }
+
     private void crashed(Dyno d, int status) {
+        if (d.replacing != null) {
+            setState(d, DynoState.CRASHED);
+            abandonPreboot(d);
+            return;
+        }
         Instant now = clock.instant();
         if (d.upSince != null && Duration.between(d.upSince, now).compareTo(settings.stableAfter()) >= 0) {
             d.crashes = 0;
@@ -543,7 +646,12 @@ public final class DynoManager implements AutoCloseable {
         Duration ran = d.createdAt == null ? Duration.ZERO : Duration.between(d.createdAt, now);
         Duration delay = ran.compareTo(coolOff) >= 0 ? Duration.ZERO : coolOff;
         d.crashes++;
+        d.waking = false;
         setState(d, DynoState.CRASHED);
+        if (d.successor != null) {
+            event(d.name, "Not restarting: the prebooting process takes over once it is up");
+            return;
+        }
         releaseWaiter(d);
         if (closed || d.retired) {
             return;
@@ -558,12 +666,15 @@ public final class DynoManager implements AutoCloseable {
 
     /** One scan of /proc for every dyno: their trees, their memory, R14 and R15. */
     private void scan() {
-        List<Dyno> running = dynos.values().stream().filter(Dyno::running).toList();
+        List<Dyno> running = allRuns().stream().filter(Dyno::running).toList();
         processes.scan(running);
         Map<String, Long> sampled = new TreeMap<>(DynoManager::compareNames);
         Instant now = clock.instant();
         for (Dyno d : running) {
             long rss = d.tree == null ? 0 : d.tree.residentBytes();
+            if (detached.contains(d)) {
+                continue; // a successor booting or a replaced run stopping: the slot's figure is its current run's
+            }
             sampled.put(d.name, rss);
             if (d.stop != null) {
                 continue;
@@ -581,7 +692,10 @@ public final class DynoManager implements AutoCloseable {
         DynoState from = d.state;
         d.updatedAt = clock.instant();
         d.state = next;
-        publish();
+        if (dynos.get(d.name) != d) {
+            return; // a successor booting or a replaced run: neither ps nor the router sees it
+        }
+        snapshot();
         if (from != next) {
             event(d.name, "State changed from " + from.id() + " to " + next.id());
             try {
@@ -590,10 +704,32 @@ public final class DynoManager implements AutoCloseable {
                 logger.warn("listener failed on state change of {}", d.name, e);
             }
         }
+        publishIntent(); // after the state: the router registers a dyno before it stops holding for it
     }
 
     private void publish() {
+        snapshot();
+        publishIntent();
+    }
+
+    private void snapshot() {
         snapshot = dynos.values().stream().map(Dyno::info).toList();
+    }
+
+    /** Tells the listener when what the web process type is doing changed. */
+    private void publishIntent() {
+        int wanted = formation == null ? 0 : formation.entry("web").map(FormationEntry::quantity).orElse(0);
+        List<Dyno> web = dynos.values().stream().filter(d -> d.type.isWeb() && !d.retired).toList();
+        AppIntent next = AppIntent.of(web, wanted, closed);
+        if (next == intent) {
+            return;
+        }
+        intent = next;
+        try {
+            listener.intentChanged(next);
+        } catch (RuntimeException e) {
+            logger.warn("listener failed on intent change to {}", next, e);
+        }
     }
 
     private void event(String dyno, String message) {

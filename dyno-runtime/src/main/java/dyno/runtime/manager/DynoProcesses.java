@@ -76,7 +76,7 @@ final class DynoProcesses {
             } else {
                 cgroup.ifPresent(Cgroup::remove);
             }
-            pids.record(d.name, d.tree);
+            pids.record(d.recordKey, d.tree);
         } else {
             // killed before it passed the gate: nothing of it can run, nothing will be signalled
             logger.warn("{}: process {} was gone before it could be identified", d.name, p.pid());
@@ -135,7 +135,7 @@ final class DynoProcesses {
             return false;
         }
         if (d.tree.refresh(table)) {
-            pids.record(d.name, d.tree);
+            pids.record(d.recordKey, d.tree);
         }
         return !d.tree.isEmpty();
     }
@@ -158,7 +158,7 @@ final class DynoProcesses {
             d.tree.cgroup().ifPresent(emptied::add);
         }
         d.tree = null;
-        pids.forget(d.name);
+        pids.forget(d.recordKey);
         removeEmptied();
     }
 

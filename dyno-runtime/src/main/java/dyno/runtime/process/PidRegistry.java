@@ -58,7 +58,7 @@ public final class PidRegistry {
         List<Cgroup> cgroups = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pid")) {
             for (Path file : files) {
-                String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
+                String name = file.getFileName().toString().replaceFirst("\\+?\\.pid$", ""); // web.1+: a preboot run of web.1
                 try {
                     ProcessTree tree = read(file);
                     if (tree.signal(true) > 0) {

@@ -190,13 +190,110 @@ class DynoManagerTest {
                 d.state() == DynoState.UP && d.pid() != 0 && !before.contains(d.pid())));
         assertThat(before).noneMatch(Procs::alive);
         List<String> all = recorder.all();
-        assertThat(all).containsSubsequence(
-                "web.1: Stopping all processes with SIGTERM", "web.1: State changed from up to down",
-                "web.1: State changed from starting to up",
-                "web.2: Stopping all processes with SIGTERM", "web.2: State changed from starting to up",
-                "web.3: Stopping all processes with SIGTERM", "web.3: State changed from starting to up");
+        // web dynos are prebooted: each old process is stopped only once its successor is up
+        for (String name : List.of("web.1", "web.2", "web.3")) {
+            assertThat(all).containsSubsequence(name + ": Preboot: starting a new process; the running one serves until it is up",
+                    name + ": State changed from starting to up", name + ": Stopping all processes with SIGTERM");
+        }
+        assertThat(all).containsSubsequence("web.1: State changed from starting to up",
+                "web.2: State changed from starting to up", "web.3: State changed from starting to up");
         assertThat(all).filteredOn(l -> l.endsWith("Stopping all processes with SIGTERM")).hasSize(3);
+        assertThat(recorder.transitions).noneMatch(t -> t.endsWith("->down")); // ps never showed one down
         assertThat(m.formation().toString()).isEqualTo("web=3:Standard-2X");
+    }
+
+    @Test
+    @Timeout(30)
+    void restartingAnUpWebDynoPrebootsItsReplacementBeforeStoppingIt() throws Exception {
+        DynoManager m = manager("web: " + Fixtures.java(BindPort.class, "300") + "\n", FAST.withBootTimeout(Duration.ofSeconds(10)));
+        m.start(formation(entry("web", 1)));
+        DynoInfo old = awaitState(m, "web.1", DynoState.UP);
+        List<DynoInfo> shownWhenStopping = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<DynoInfo> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        recorder.beforeStop = d -> {
+            stopped.add(d);
+            shownWhenStopping.add(dyno(m, "web.1").orElseThrow());
+            return CompletableFuture.completedFuture(null);
+        };
+        recorder.transitions.clear();
+        recorder.intents.clear();
+
+        m.restart("web").get(20, TimeUnit.SECONDS);
+
+        await().atMost(WAIT).until(() -> recorder.events("web.1").contains("Process exited with status 143"));
+        assertThat(Procs.alive(old.pid())).isFalse();
+        // the old run was drained and stopped only once its successor was up on another port
+        assertThat(stopped).singleElement().satisfies(d -> {
+            assertThat(d.pid()).isEqualTo(old.pid());
+            assertThat(d.port()).isEqualTo(old.port());
+        });
+        assertThat(shownWhenStopping).singleElement().satisfies(d -> {
+            assertThat(d.state()).isEqualTo(DynoState.UP);
+            assertThat(d.pid()).isNotEqualTo(old.pid()).isPositive();
+            assertThat(d.port()).isNotEqualTo(old.port());
+        });
+        DynoInfo now = awaitState(m, "web.1", DynoState.UP);
+        assertThat(Procs.alive(now.pid())).isTrue();
+        assertThat(m.dynos()).hasSize(1);
+        // the router saw one dyno, up all along: the successor's boot and the old one's end are not shown
+        assertThat(recorder.transitions).containsExactly("web.1 starting->up");
+        assertThat(recorder.intents).isEmpty(); // serving throughout: nothing to hold
+        assertThat(m.intent()).isEqualTo(AppIntent.SERVING);
+        assertThat(recorder.events("web.1")).containsSubsequence(
+                "Preboot: starting a new process; the running one serves until it is up",
+                "Preboot: the new process is up and takes the traffic; stopping the old one",
+                "Stopping all processes with SIGTERM", "Process exited with status 143");
+    }
+
+    @Test
+    @Timeout(30)
+    void aReplacementThatFailsToBootLeavesTheRunningDynoServing() throws Exception {
+        // the second start of the command exits at once: a release that does not boot
+        String web = "if [ -e booted ]; then echo broken; exit 3; fi; touch booted; exec " + Fixtures.java(BindPort.class);
+        DynoManager m = manager("web: " + web + "\n", FAST.withBootTimeout(Duration.ofSeconds(10)));
+        m.start(formation(entry("web", 1)));
+        DynoInfo old = awaitState(m, "web.1", DynoState.UP);
+        recorder.transitions.clear();
+
+        m.restart("web").get(20, TimeUnit.SECONDS);
+
+        assertThat(recorder.events("web.1")).contains(
+                "Preboot failed: the new process ended before it was up; the old one keeps serving");
+        Thread.sleep(300); // nothing more happens: the failed successor is not restarted
+        assertThat(dyno(m, "web.1").orElseThrow()).satisfies(d -> {
+            assertThat(d.state()).isEqualTo(DynoState.UP);
+            assertThat(d.pid()).isEqualTo(old.pid());
+        });
+        assertThat(Procs.alive(old.pid())).isTrue();
+        assertThat(recorder.count("web.1", "Stopping all processes with SIGTERM")).isZero();
+        assertThat(recorder.events("web.1").stream().filter(e -> e.startsWith("Starting process"))).hasSize(2);
+        assertThat(recorder.transitions).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void intentFollowsWhatTheWebDynosDo() throws Exception {
+        DynoManager m = manager("web: " + Fixtures.java(BindPort.class) + "\nworker: sleep 1000\n", FAST);
+        m.start(formation(entry("web", 1), entry("worker", 0)));
+        awaitState(m, "web.1", DynoState.UP);
+        m.idle("web.1").join();
+        m.wake("web.1").join();
+        awaitState(m, "web.1", DynoState.UP);
+        m.scale(List.of("web=0")).join();
+        await().atMost(WAIT).until(() -> m.dynos().isEmpty());
+        assertThat(recorder.intents).containsExactly(AppIntent.STARTING, AppIntent.SERVING,
+                AppIntent.RESTARTING, // being put to sleep: held, it will wake
+                AppIntent.SLEEPING, AppIntent.WAKING, AppIntent.SERVING, AppIntent.STOPPED);
+    }
+
+    @Test
+    @Timeout(30)
+    void intentIsCrashedOnlyWhenEveryWebDynoCrashed() throws Exception {
+        DynoManager m = manager("web: exit 1\n", FAST.withBackoff(new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(5))));
+        m.start(formation(entry("web", 2)));
+        await().atMost(WAIT).until(() -> m.intent() == AppIntent.CRASHED);
+        assertThat(recorder.intents).first().isEqualTo(AppIntent.STARTING);
+        assertThat(m.dynos()).allMatch(d -> d.state() == DynoState.CRASHED);
     }
 
     @Test

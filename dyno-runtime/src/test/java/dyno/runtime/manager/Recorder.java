@@ -11,11 +11,17 @@ import java.util.function.Function;
 final class Recorder implements DynoListener {
     final List<LogLine> lines = new CopyOnWriteArrayList<>();
     final List<String> transitions = new CopyOnWriteArrayList<>();
+    final List<AppIntent> intents = new CopyOnWriteArrayList<>();
     volatile Function<DynoInfo, CompletionStage<Void>> beforeStop = d -> CompletableFuture.completedFuture(null);
 
     @Override
     public void stateChanged(DynoInfo dyno, DynoState from) {
         transitions.add(dyno.name() + " " + from.id() + "->" + dyno.state().id());
+    }
+
+    @Override
+    public void intentChanged(AppIntent intent) {
+        intents.add(intent);
     }
 
     @Override

@@ -3,26 +3,28 @@ package dyno.platform.daemon;
 import dyno.router.DynoRegistry;
 import dyno.router.RouterListener;
 import dyno.runtime.log.LogLine;
+import dyno.runtime.manager.AppIntent;
 import dyno.runtime.manager.DynoInfo;
 import dyno.runtime.manager.DynoListener;
 import dyno.runtime.manager.DynoManager;
-import dyno.runtime.manager.DynoState;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Keeps the router's registry in step with the web dynos: registers a dyno when it is up,
- * drains it before the manager signals it, keeps a crashed one registered but down (so the
- * router answers H10, even for a dyno that crashed before it was ever up), and tells the router
- * what the app intends: while the formation wants web dynos and none is up, but not all of them
- * crashed (starting, restarting, waking, idle), requests are held rather than answered H14.
+ * Keeps the router's registry in step with the web dynos, and its holding with the app's intent.
+ * A dyno is registered when it is up; one that comes up on a new port (a preboot successor) takes
+ * the old address's place in one step while the old run's requests finish there; a dyno is
+ * drained before the manager signals it; a crashed one stays registered but down, so the router
+ * answers H10, even for a dyno that crashed before it was ever up. Requests that find no dyno up
+ * are held while the manager's {@link AppIntent} says the app is on its way to serving
+ * (starting, restarting, waking, sleeping), and answered at once when it crashed or is stopped.
  *
  * <p>Manager callbacks arrive on the manager thread; {@link #wakeRequested} on a router event loop.
  */
@@ -33,7 +35,8 @@ final class RouterBridge implements DynoListener, RouterListener {
     private final Supplier<DynoManager> manager;
     /** Registered web dynos and the port they were registered with; manager thread only. */
     private final Map<String, Integer> registered = new HashMap<>();
-    private final Map<String, DynoState> webStates = new HashMap<>();
+    /** Drains of runs replaced by a successor on another port, by {@code name:port}, until the run is stopped. */
+    private final Map<String, CompletableFuture<Void>> replaced = new ConcurrentHashMap<>();
 
     RouterBridge(DynoRegistry registry, Duration drainDeadline, Consumer<LogLine> log, Supplier<DynoManager> manager) {
         this.registry = registry;
@@ -48,24 +51,29 @@ final class RouterBridge implements DynoListener, RouterListener {
     }
 
     @Override
-    public void stateChanged(DynoInfo dyno, DynoState from) {
+    public void stateChanged(DynoInfo dyno, dyno.runtime.manager.DynoState from) {
         if (!dyno.isWeb()) {
             return;
         }
         String name = dyno.name();
-        webStates.put(name, dyno.state());
         switch (dyno.state()) {
             case UP -> {
-                Integer old = registered.get(name);
+                Integer old = registered.put(name, dyno.port());
+                InetSocketAddress address = new InetSocketAddress("127.0.0.1", dyno.port());
                 if (old == null) {
-                    registry.add(name, new InetSocketAddress("127.0.0.1", dyno.port()));
+                    registry.add(name, address);
                 } else if (old != dyno.port()) {
-                    registry.remove(name, Duration.ZERO).join();
-                    registry.add(name, new InetSocketAddress("127.0.0.1", dyno.port()));
+                    // a successor (or a crashed dyno's new run): new requests go to it at once
+                    String key = name + ":" + old;
+                    CompletableFuture<Void> drain = registry.replace(name, address, drainDeadline);
+                    registry.markUp(name);
+                    if (!drain.isDone()) {
+                        replaced.put(key, drain);
+                        drain.whenComplete((x, e) -> replaced.remove(key, drain));
+                    }
                 } else {
                     registry.markUp(name);
                 }
-                registered.put(name, dyno.port());
             }
             case CRASHED -> {
                 if (!registered.containsKey(name)) { // crashed before it was ever up: H10, not H14
@@ -78,36 +86,31 @@ final class RouterBridge implements DynoListener, RouterListener {
                 if (registered.remove(name) != null) {
                     registry.remove(name, Duration.ZERO);
                 }
-                if (dyno.state() == DynoState.DOWN) {
-                    webStates.remove(name);
-                }
             }
             default -> {
             }
         }
-        updateHold();
     }
 
-    /** Holds while the app is meant to serve and no web dyno does yet, unless every one crashed. */
-    private void updateHold() {
-        boolean serving = registered.keySet().stream().anyMatch(n -> webStates.get(n) == DynoState.UP);
-        boolean allCrashed = !webStates.isEmpty() && webStates.values().stream().allMatch(s -> s == DynoState.CRASHED);
-        registry.hold(!serving && !allCrashed && webWanted());
-    }
-
-    private boolean webWanted() {
-        DynoManager m = manager.get();
-        return m != null && m.formation().entry("web").map(e -> e.quantity() > 0).orElse(false);
+    @Override
+    public void intentChanged(AppIntent intent) {
+        registry.hold(intent.holds());
     }
 
     @Override
     public CompletionStage<Void> beforeStop(DynoInfo dyno) {
-        if (!dyno.isWeb() || !registered.containsKey(dyno.name())) {
+        if (!dyno.isWeb()) {
             return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> drain = replaced.remove(dyno.name() + ":" + dyno.port());
+        if (drain != null) {
+            return drain; // a run its successor replaced: already draining
+        }
+        Integer port = registered.get(dyno.name());
+        if (port == null || port != dyno.port()) {
+            return CompletableFuture.completedFuture(null); // never registered (a successor cancelled while booting)
+        }
         registered.remove(dyno.name());
-        // Hold first: between the drain's start and the hold, a request would find no dyno and get H14.
-        updateHold(); // a restart or idling of the last web dyno: new requests wait for its successor
         return registry.remove(dyno.name(), drainDeadline);
     }
 
@@ -117,7 +120,7 @@ final class RouterBridge implements DynoListener, RouterListener {
         if (m == null) {
             return;
         }
-        List<DynoInfo> idle = m.dynos().stream().filter(d -> d.isWeb() && d.state() == DynoState.IDLE).toList();
-        idle.forEach(d -> m.wake(d.name()));
+        // idle ones, and ones still being put to sleep (the manager wakes those once they are down)
+        m.dynos().stream().filter(DynoInfo::isWeb).forEach(d -> m.wake(d.name()).exceptionally(scaledAway -> null));
     }
 }

@@ -1,6 +1,7 @@
 package dyno.platform.daemon;
 
 import dyno.runtime.log.LogLine;
+import dyno.runtime.manager.AppIntent;
 import dyno.runtime.manager.DynoInfo;
 import dyno.runtime.manager.DynoListener;
 import dyno.runtime.manager.DynoState;
@@ -23,6 +24,12 @@ final class TeeListener implements DynoListener {
     public void stateChanged(DynoInfo dyno, DynoState from) {
         primary.stateChanged(dyno, from);
         observer.stateChanged(dyno, from);
+    }
+
+    @Override
+    public void intentChanged(AppIntent intent) {
+        primary.intentChanged(intent);
+        observer.intentChanged(intent);
     }
 
     @Override

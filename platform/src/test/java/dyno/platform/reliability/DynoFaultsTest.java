@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dyno.platform.daemon.Daemon;
 import dyno.platform.daemon.DaemonOptions;
 import dyno.router.RouterConfig;
+import dyno.runtime.log.LogLine;
 import dyno.runtime.manager.DynoInfo;
 import dyno.runtime.manager.DynoState;
 import dyno.runtime.manager.ManagerSettings;
@@ -35,13 +36,20 @@ class DynoFaultsTest {
     @TempDir
     Path dir;
 
+    /** Manager events of the daemon under test, as {@code dyno: message}. */
+    private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Daemon start(String formation) throws Exception {
         String java = "java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ";
         Files.writeString(dir.resolve("Procfile"), "web: " + java + HELLO.resolve("Web.java") + "\n");
         Daemon d = Daemon.start(new DaemonOptions(dir, null, null, List.of(formation), Duration.ofDays(1),
                 RouterConfig.builder().port(0).threads(1).build(),
                 ManagerSettings.defaults().withBootTimeout(Duration.ofSeconds(30)).withStopTimeout(Duration.ofSeconds(10))),
-                line -> { });
+                line -> {
+                    if (LogLine.DYNO.equals(line.source())) {
+                        events.add(line.dyno() + ": " + line.message());
+                    }
+                });
         return d;
     }
 
@@ -109,8 +117,8 @@ class DynoFaultsTest {
     @Test
     @Timeout(240)
     void restartingALoneWebDynoLosesNoRequest() throws Exception {
-        // web=1: while the only dyno drains, stops and boots again the router holds requests (the app
-        // is restarting, not gone), so none gets H14.
+        // web=1: the replacement boots on another port while the old dyno serves (preboot), takes the
+        // traffic once up, and only then is the old one drained and stopped: no request fails or waits.
         replaceTheLoneWebDynoUnderLoad("ps:restart web", d -> d.manager().restart("web").get(90, TimeUnit.SECONDS));
     }
 
@@ -141,6 +149,11 @@ class DynoFaultsTest {
             }
             logger.warn("{} with web=1: sent={} failed={}", what, load.sent(), load.failures.size());
             assertThat(load.failures).isEmpty();
+            assertThat(events).containsSubsequence(
+                    "web.1: Preboot: starting a new process; the running one serves until it is up",
+                    "web.1: Preboot: the new process is up and takes the traffic; stopping the old one",
+                    "web.1: Stopping all processes with SIGTERM");
+            assertThat(events).doesNotContain("web.1: State changed from up to down");
         }
     }
 

@@ -44,7 +44,8 @@ public final class DynoTable implements DynoRegistry {
 
     private final Object lock = new Object();
     private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
-    private final Map<String, Dyno> draining = new LinkedHashMap<>(); // guarded by lock
+    /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
+    private final List<Dyno> draining = new ArrayList<>(); // guarded by lock
     private final ArrayDeque<Held> held = new ArrayDeque<>(); // guarded by lock
     private boolean holding; // guarded by lock
     private boolean wakeSignalled; // guarded by lock
@@ -139,10 +140,44 @@ public final class DynoTable implements DynoRegistry {
             if (dyno == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            dyno.draining = true;
-            draining.put(name, dyno);
+            startDrainLocked(dyno);
             rebuildLocked(); // removing a dyno never makes one available: nothing to release
         }
+        return drain(dyno, drainDeadline);
+    }
+
+    @Override
+    public CompletableFuture<Void> replace(String name, InetSocketAddress address, Duration drainDeadline) {
+        requireNonNull(name, "name");
+        requireNonNull(address, "address");
+        requireNonNull(drainDeadline, "drainDeadline");
+        Dyno next = new Dyno(name, address);
+        Dyno old;
+        Held[] toRelease;
+        synchronized (lock) {
+            old = byName.get(name);
+            if (old != null) {
+                next.up = old.up;
+                startDrainLocked(old);
+            }
+            byName.put(name, next); // same key: keeps its place in the registration order
+            toRelease = rebuildLocked();
+        }
+        logger.debug("Registered {} in place of {}", next, old);
+        for (Membership m : watchers) {
+            m.added(next);
+        }
+        releaseAll(toRelease);
+        return old == null ? CompletableFuture.completedFuture(null) : drain(old, drainDeadline);
+    }
+
+    private void startDrainLocked(Dyno dyno) {
+        dyno.draining = true;
+        draining.add(dyno);
+    }
+
+    /** Forgets a draining dyno once its requests are done, or at the deadline. */
+    private CompletableFuture<Void> drain(Dyno dyno, Duration drainDeadline) {
         logger.debug("Draining {} ({} in flight)", dyno, dyno.inFlight());
         if (dyno.inFlight() == 0) {
             forget(dyno);
@@ -159,7 +194,7 @@ public final class DynoTable implements DynoRegistry {
                 return;
             }
             dyno.removed = true;
-            draining.remove(dyno.name(), dyno);
+            draining.remove(dyno);
         }
         logger.debug("Forgot {} ({} still in flight)", dyno, dyno.inFlight());
         for (Membership m : watchers) {
@@ -306,10 +341,13 @@ public final class DynoTable implements DynoRegistry {
         requireNonNull(name, "name");
         synchronized (lock) {
             Dyno dyno = byName.get(name);
-            if (dyno == null) {
-                dyno = draining.get(name);
+            int n = dyno == null ? 0 : dyno.inFlight();
+            for (Dyno d : draining) {
+                if (d.name().equals(name)) {
+                    n += d.inFlight();
+                }
             }
-            return dyno == null ? 0 : dyno.inFlight();
+            return n;
         }
     }
 
@@ -317,7 +355,7 @@ public final class DynoTable implements DynoRegistry {
     public List<Dyno> all() {
         synchronized (lock) {
             List<Dyno> all = new ArrayList<>(byName.values());
-            all.addAll(draining.values());
+            all.addAll(draining);
             return all;
         }
     }

@@ -74,6 +74,47 @@ class DynoTableTest {
     }
 
     @Test
+    void replaceSendsNewRequestsToTheNewAddressWhileTheOldOneDrains() {
+        table.add("web.1", addr(1));
+        table.add("web.2", addr(2));
+        Dyno old = table.snapshot().get(0);
+        assertThat(table.acquire(old)).isTrue();
+        CompletableFuture<Void> drained = table.replace("web.1", addr(3), Duration.ofSeconds(30));
+        assertThat(table.names()).containsExactly("web.1", "web.2"); // same name, same place
+        assertThat(table.snapshot().get(0).address()).isEqualTo(addr(3));
+        assertThat(table.snapshot().registered()).isEqualTo(2);
+        assertThat(table.acquire(old)).isFalse(); // nothing new reaches the old address
+        assertThat(drained).isNotDone();
+        assertThat(table.inFlight("web.1")).isEqualTo(1);
+        table.release(old);
+        assertThat(drained).isCompleted();
+        assertThat(old.removed()).isTrue();
+        assertThat(table.snapshot().get(0).removed()).isFalse();
+        assertThat(table.all()).hasSize(2);
+    }
+
+    @Test
+    void replaceKeepsTheUpFlagAndRegistersAnUnknownName() {
+        table.add("web.1", addr(1));
+        table.markDown("web.1");
+        assertThat(table.replace("web.1", addr(2), Duration.ZERO)).isCompleted();
+        assertThat(table.snapshot().isEmpty()).isTrue(); // still down: a crashed dyno stays H10
+        assertThat(table.snapshot().registered()).isEqualTo(1);
+        assertThat(table.replace("web.2", addr(3), Duration.ZERO)).isCompleted();
+        assertThat(table.snapshot().size()).isEqualTo(1);
+        assertThat(table.names()).containsExactly("web.1", "web.2");
+    }
+
+    @Test
+    void replaceReleasesRequestsHeldWhileNoDynoWasUp() {
+        table.hold(true);
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        assertThat(table.tryHold(() -> released.complete(null))).isEqualTo(DynoTable.HoldResult.HELD);
+        table.replace("web.1", addr(1), Duration.ZERO);
+        assertThat(released).isCompleted();
+    }
+
+    @Test
     void completesDrainAtTheDeadlineWhenRequestsHang() {
         table.add("web.1", addr(1));
         Dyno d = table.snapshot().get(0);
