@@ -10,10 +10,6 @@ import dyno.runtime.formation.FormationStore;
 import dyno.runtime.formation.ScaleChange;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.process.PidRegistry;
-import dyno.runtime.process.PortAllocator;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,7 +58,7 @@ public final class DynoManager implements AutoCloseable {
     private final DynoProcesses processes;
     private final MemoryWatch memory;
     private final DynoOutput output;
-    private final PortAllocator ports = new PortAllocator();
+    private final DynoRuns runs;
     private final ScheduledExecutorService exec;
     private final Map<String, Dyno> dynos = new TreeMap<>(DynoManager::compareNames);
     /** Runs outside the table: preboot successors still booting, and replaced runs still stopping. */
@@ -92,6 +87,32 @@ public final class DynoManager implements AutoCloseable {
             Thread t = new Thread(r, "dyno-manager");
             t.setDaemon(true);
             return t;
+        });
+        this.runs = new DynoRuns(app, settings, this.clock, processes, output, exec, new DynoRuns.Hooks() {
+            @Override
+            public void event(String dyno, String message) {
+                DynoManager.this.event(dyno, message);
+            }
+
+            @Override
+            public void setState(Dyno d, DynoState next) {
+                DynoManager.this.setState(d, next);
+            }
+
+            @Override
+            public void becameUp(Dyno d) {
+                DynoManager.this.becameUp(d);
+            }
+
+            @Override
+            public void crashed(Dyno d, int status) {
+                DynoManager.this.crashed(d, status);
+            }
+
+            @Override
+            public void stopped(Dyno d, Dyno.Stop stop) {
+                DynoManager.this.stopped(d, stop);
+            }
         });
         this.shutdownHook = new Thread(this::close, "dyno-manager-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -254,7 +275,7 @@ public final class DynoManager implements AutoCloseable {
             // on the manager thread, which owns the dynos; bounded in case it is stuck
             try {
                 call(() -> {
-                    allRuns().stream().filter(Dyno::running).forEach(this::killNow);
+                    allRuns().stream().filter(Dyno::running).forEach(runs::killNow);
                     return null;
                 }).get(CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException ie) {
@@ -439,61 +460,20 @@ public final class DynoManager implements AutoCloseable {
     }
 
     private void launch(Dyno d) {
-        if (closed) {
-            return;
-        }
-        d.cancelTimers();
-        d.stop = null;
-        String command = d.type.command();
-        d.port = ports.acquire();
-        d.launchedSize = d.size;
-        ProcessBuilder pb = DynoProcesses.builder(command).directory(app.dir().toFile());
-        Map<String, String> env = pb.environment();
-        env.putAll(app.env());
-        env.put("PORT", Integer.toString(d.port));
-        env.put("DYNO", d.name);
-        env.put("PS", d.name);
-        event(d.name, "Starting process with command `" + command + "`");
-        Instant now = clock.instant();
-        d.createdAt = now;
-        setState(d, DynoState.STARTING);
-        Process p;
-        try {
-            p = processes.start(d, pb);
-        } catch (IOException e) {
-            event(d.name, "Failed to start process: " + e.getMessage());
-            ports.release(d.port);
-            d.port = 0;
-            crashed(d, 127);
-            return;
-        }
-        d.process = p;
-        output.read(d, p);
-        p.onExit().thenRun(() -> exec.execute(() -> exited(d, p)));
-        if (d.type.isWeb()) {
-            long probeMs = settings.upProbeInterval().toMillis();
-            d.probe = exec.scheduleWithFixedDelay(() -> probe(d, p), probeMs, probeMs, TimeUnit.MILLISECONDS);
-            d.timer = exec.schedule(() -> bootTimedOut(d, p), settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            becameUp(d);
+        if (!closed) {
+            runs.launch(d);
         }
     }
 
-    private void probe(Dyno d, Process p) {
-        if (d.process != p || d.state != DynoState.STARTING) {
-            return;
+    /** {@code d}'s process ended after a stop the manager asked for. */
+    private void stopped(Dyno d, Dyno.Stop stop) {
+        setState(d, stop.after);
+        if (d.retired) {
+            forgetRun(d);
+        } else if (stop.relaunch) {
+            launch(d);
         }
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", d.port), 250);
-        } catch (IOException notYet) {
-            return;
-        }
-        // a connection proves only that something listens: it must be the dyno, not a stranger on its port
-        if (!processes.listens(d, d.port)) {
-            return;
-        }
-        d.cancelTimers();
-        becameUp(d);
+        stop.done.complete(null);
     }
 
     private void becameUp(Dyno d) {
@@ -506,16 +486,6 @@ public final class DynoManager implements AutoCloseable {
         }
         setState(d, DynoState.UP);
         releaseWaiter(d);
-    }
-
-    private void bootTimedOut(Dyno d, Process p) {
-        if (d.process != p || d.state != DynoState.STARTING) {
-            return;
-        }
-        event(d.name, "Error R10 (Boot timeout) -> Web process failed to bind to $PORT within "
-                + seconds(settings.bootTimeout()) + " of launch");
-        event(d.name, "Stopping process with SIGKILL");
-        processes.signal(d, true);
     }
 
     private CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
@@ -538,86 +508,8 @@ public final class DynoManager implements AutoCloseable {
         Dyno.Stop stop = new Dyno.Stop(after, relaunch);
         d.stop = stop;
         publishIntent(); // before the drain: a request that then finds no dyno waits instead of H14
-        Process p = d.process;
-        // the drain (the router finishing in-flight requests) gets at most the stop timeout; then SIGTERM
-        d.cancelTimers();
-        d.timer = exec.schedule(() -> terminate(d, p, stop), settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        CompletionStage<Void> drained;
-        try {
-            drained = listener.beforeStop(d.info());
-        } catch (RuntimeException e) {
-            logger.warn("listener failed before stopping {}", d.name, e);
-            drained = CompletableFuture.completedFuture(null);
-        }
-        drained.whenComplete((x, e) -> exec.execute(() -> terminate(d, p, stop)));
+        runs.awaitDrainThenTerminate(d, stop, () -> listener.beforeStop(d.info()));
         return stop.done;
-    }
-
-    /** SIGTERM to the whole tree, once per stop; SIGKILL with R12 a full stop timeout later. */
-    private void terminate(Dyno d, Process p, Dyno.Stop stop) {
-        if (d.process != p || d.stop != stop || stop.killAt != null) {
-            return;
-        }
-        d.cancelTimers();
-        event(d.name, "Stopping all processes with SIGTERM");
-        stop.killAt = clock.instant().plus(settings.stopTimeout());
-        processes.signal(d, false);
-        d.timer = exec.schedule(() -> stopTimedOut(d, p), settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void stopTimedOut(Dyno d, Process p) {
-        if (d.process != p) {
-            return;
-        }
-        killNow(d);
-    }
-
-    /** SIGKILL to what is left of {@code d}, always said with R12. */
-    private void killNow(Dyno d) {
-        event(d.name, "Error R12 (Exit timeout) -> At least one process failed to exit within "
-                + seconds(settings.stopTimeout()) + " of SIGTERM");
-        event(d.name, "Stopping remaining processes with SIGKILL");
-        processes.signal(d, true);
-    }
-
-    private void exited(Dyno d, Process p) {
-        if (d.process != p) {
-            return;
-        }
-        if (processes.alive(d)) {
-            // the session leader is gone but other processes of the dyno still run
-            if (d.stop != null && d.stop.killAt != null && clock.instant().isBefore(d.stop.killAt)) {
-                exec.schedule(() -> exited(d, p), 100, TimeUnit.MILLISECONDS); // they have the rest of their grace
-                return;
-            }
-            if (d.stop != null && d.stop.killAt != null) {
-                killNow(d);
-            } else {
-                event(d.name, "Stopping remaining processes with SIGKILL");
-                processes.signal(d, true);
-            }
-        }
-        processes.signal(d, true); // the anchor, quietly: the dyno has nothing else left
-        int status = p.exitValue();
-        d.cancelTimers();
-        d.process = null;
-        ports.release(d.port);
-        d.port = 0;
-        processes.forget(d);
-        event(d.name, "Process exited with status " + status);
-        Dyno.Stop stop = d.stop;
-        if (stop != null) {
-            d.stop = null;
-            setState(d, stop.after);
-            if (d.retired) {
-                forgetRun(d);
-            } else if (stop.relaunch) {
-                launch(d);
-            }
-            stop.done.complete(null);
-        } else {
-            crashed(d, status);
-        }
     }
 
     /** Drops a retired run that has no process left from wherever it is kept. */
