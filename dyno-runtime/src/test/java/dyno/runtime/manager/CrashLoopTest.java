@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 class CrashLoopTest {
     private static final Logger logger = LoggerFactory.getLogger(CrashLoopTest.class);
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final Duration PROMPT = Duration.ofSeconds(2);
+    /** A stuck manager thread would block calls for the whole crash loop; a busy CPU stretches a prompt one to a few seconds. */
+    private static final Duration PROMPT = Duration.ofSeconds(5);
     private static final Pattern L12 = Pattern.compile("Error L12 \\(Local buffer overflow\\) -> (\\d+) messages dropped since .+");
     private static final ManagerSettings QUICK = ManagerSettings.defaults()
             .withBootTimeout(Duration.ofSeconds(5))
@@ -94,7 +95,7 @@ class CrashLoopTest {
                 "Restarting in 800ms (crash 5)", "Restarting in 800ms (crash 6)", "Restarting in 800ms (crash 7)");
         for (int i = 0; i < expected.size(); i++) {
             // never early; late by scheduling and process start only (loose: shared CI machines)
-            assertThat(delays.get(i)).as("delay %d of %s", i, delays).isBetween(expected.get(i) - 2, expected.get(i) + 600);
+            assertThat(delays.get(i)).as("delay %d of %s", i, delays).isBetween(expected.get(i) - 2, expected.get(i) + 1500);
         }
         // the manager thread also starts and signals the processes of the calls above, which can make a
         // short cool-off late; the long ones still show the doubling

@@ -76,7 +76,7 @@ class LoadGeneratorTest {
         LoadResult r = load.run(new LoadPlan(target(), Duration.ofSeconds(3), 4, 0));
         // the four connections each wait once: only 4 slow samples among thousands
         assertThat(r.maxMs()).isGreaterThan(800);
-        assertThat(r.latencyMs(80)).isLessThan(50);
+        assertThat(r.latencyMs(80)).isLessThan(400); // far below the 1 s stall, wide for a shared CPU
     }
 
     @Test

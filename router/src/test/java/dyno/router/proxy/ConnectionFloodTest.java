@@ -126,13 +126,14 @@ class ConnectionFloodTest {
                 long answeredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 assertThat(refusedCount).as("connections refused of %d", flood).isEqualTo(flood - perClient);
                 assertThat(sample).startsWith("HTTP/1.1 503").contains("Connection: close");
-                assertThat(answeredMs).as("time to answer the excess").isLessThan(3000);
+                // wide: a shared CPU stretches it; held until a timeout would take far longer
+                assertThat(answeredMs).as("time to answer the excess").isLessThan(10_000);
 
                 // (b) another client is served while the flood is held open
                 long t = System.nanoTime();
                 assertThat(get(port, other)).isEqualTo("HTTP/1.1 200 OK");
                 long otherMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
-                assertThat(otherMs).isLessThan(1000);
+                assertThat(otherMs).isLessThan(5_000);
                 // and the flooding address itself is at its share
                 assertThat(get(port, null)).startsWith("HTTP/1.1 503");
                 logger.info("Connection flood: {} connections from one address (limit {} per address) opened in {} ms;"

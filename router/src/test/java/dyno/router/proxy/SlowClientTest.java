@@ -114,7 +114,7 @@ class SlowClientTest {
             logger.info("Slowloris (first request): cut off after {} ms, {} of {} bytes sent, header timeout {} ms",
                     ms, sent.get(), ENDLESS.length(), HEADER_MS);
             assertThat(answer).startsWith("HTTP/1.1 408");
-            assertThat(ms).isBetween(HEADER_MS - 100, 3000L);
+            assertThat(ms).isBetween(HEADER_MS - 100, HEADER_MS * 8) /* lower bound: never early; upper: wide for a shared CPU */;
             assertThat(sent.get()).as("cut off while still trickling").isLessThan(ENDLESS.length());
         }
         assertThat(RawHttp.exchange(fx.router.port(), GOOD.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")))
@@ -134,7 +134,7 @@ class SlowClientTest {
             writer.interrupt();
             logger.info("Slowloris (second request on a kept-alive connection): cut off after {} ms", ms);
             assertThat(answer).startsWith("HTTP/1.1 408");
-            assertThat(ms).isBetween(HEADER_MS - 100, 3000L);
+            assertThat(ms).isBetween(HEADER_MS - 100, HEADER_MS * 8) /* lower bound: never early; upper: wide for a shared CPU */;
             assertThat(sent.get()).isLessThan(ENDLESS.length());
         }
     }
@@ -147,7 +147,7 @@ class SlowClientTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             logger.info("Silent connection: cut off after {} ms", ms);
             assertThat(answer).startsWith("HTTP/1.1 408");
-            assertThat(ms).isBetween(HEADER_MS - 100, 3000L);
+            assertThat(ms).isBetween(HEADER_MS - 100, HEADER_MS * 8) /* lower bound: never early; upper: wide for a shared CPU */;
         }
     }
 
@@ -161,7 +161,7 @@ class SlowClientTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             logger.info("Idle kept-alive connection: closed after {} ms, idle timeout {} ms", ms, IDLE_MS);
             assertThat(after).as("closed quietly").isEmpty();
-            assertThat(ms).isBetween(IDLE_MS - 100, IDLE_MS + 1500);
+            assertThat(ms).isBetween(IDLE_MS - 100, IDLE_MS * 6);
         }
     }
 
