@@ -99,6 +99,28 @@ class DaemonRoutingTest {
 
     @Test
     @Timeout(120)
+    void aRequestArrivingWhileTheDynoIsBeingPutToSleepIsHeldAndWakesIt() throws Exception {
+        // the dyno takes 3 s to stop after SIGTERM (its shell sleeps in the trap): a request sent in
+        // that window finds no dyno in rotation; it must be held, and the dyno started again for it
+        String web = "java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto " + TestApps.HELLO.resolve("Web.java");
+        java.nio.file.Files.writeString(dir.resolve("Procfile"),
+                "web: trap 'sleep 3; exit 0' TERM; " + web + " & wait; wait\n");
+        List<LogLine> lines = TestApps.lines();
+        try (Daemon daemon = TestApps.start(dir, lines, List.of("web=1"), Duration.ofSeconds(2))) {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> lines.stream().anyMatch(l -> l.message().equals("Idling")));
+            await().atMost(10, TimeUnit.SECONDS).until(() ->
+                    lines.stream().anyMatch(l -> l.message().equals("Stopping all processes with SIGTERM")));
+            assertThat(state(daemon, "web.1")).isEqualTo(DynoState.UP); // still stopping
+            HttpResponse<String> res = get(daemon.routerPort(), "/");
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).contains("web.1");
+            assertThat(lines).extracting(LogLine::message).containsSubsequence("Idling", "Unidling",
+                    "State changed from idle to starting", "State changed from starting to up");
+        }
+    }
+
+    @Test
+    @Timeout(120)
     void aResponseStreamingPastTheIdlePeriodIsNotCut() throws Exception {
         List<LogLine> lines = TestApps.lines();
         try (Daemon daemon = TestApps.start(TestApps.helloApp(dir), lines, List.of("web=1"), Duration.ofSeconds(1))) {
