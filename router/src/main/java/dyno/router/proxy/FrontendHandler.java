@@ -433,8 +433,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler.codec().expectResponse(ex.headRequest);
         HttpHeaders h = ex.request.headers();
         long now = System.nanoTime();
-        h.set(Headers.CONNECT_TIME, Long.toString(ex.connectMs));
-        h.set(Headers.TOTAL_ROUTE_TIME, Long.toString(TimeUnit.NANOSECONDS.toMillis(now - ex.startNanos)));
+        h.set(Headers.CONNECT_TIME, SmallNumbers.of(ex.connectMs));
+        h.set(Headers.TOTAL_ROUTE_TIME, SmallNumbers.of(TimeUnit.NANOSECONDS.toMillis(now - ex.startNanos)));
         state = State.FORWARDING;
         if (ex.dispatchNanos == 0) {
             ex.dispatchNanos = now;
