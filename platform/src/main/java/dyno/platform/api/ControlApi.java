@@ -28,6 +28,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -62,6 +63,10 @@ public final class ControlApi implements AutoCloseable {
     private final Metrics metrics;
     private final boolean metricsPublic;
     private final Dashboard dashboard;
+    /** The Host values this API answers: its loopback names with its port. */
+    private final List<String> hosts;
+    /** The origins of pages it served itself; a request from any other page is refused. */
+    private final List<String> origins;
     private volatile boolean closing;
 
     /**
@@ -83,6 +88,9 @@ public final class ControlApi implements AutoCloseable {
         } catch (java.net.BindException e) {
             throw new IOException("control API: cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + ")", e);
         }
+        int bound = server.getAddress().getPort();
+        this.hosts = List.of("127.0.0.1:" + bound, "localhost:" + bound, "[::1]:" + bound);
+        this.origins = hosts.stream().map(h -> "http://" + h).toList();
         this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(java.time.Clock.systemUTC()),
                 server.getAddress().getPort());
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -110,6 +118,7 @@ public final class ControlApi implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             try {
+                checkCaller(ex);
                 String path = ex.getRequestURI().getRawPath();
                 boolean bearer = authorized(ex);
                 if (path.equals(Dashboard.PATH) || path.startsWith(Dashboard.PATH + "/")) {
@@ -136,6 +145,28 @@ public final class ControlApi implements AutoCloseable {
             } catch (RuntimeException e) {
                 logger.warn("control API request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
                 error(ex, new ApiError(500, "internal_error", String.valueOf(e.getMessage())));
+            }
+        }
+    }
+
+    /**
+     * Refuses, before any credential is looked at, a request for another name than this API's own
+     * (a DNS-rebinding page reaches 127.0.0.1 under its own name, which the browser sends as Host) and
+     * a request a page of another origin made (a dyno's page on the router's port included).
+     */
+    private void checkCaller(HttpExchange ex) {
+        List<String> host = ex.getRequestHeaders().get("Host");
+        if (host == null || host.size() != 1 || !hosts.contains(host.get(0).trim().toLowerCase(Locale.ROOT))) {
+            throw new ApiError(403, "forbidden", "Host: " + (host == null ? "(none)" : String.join(", ", host))
+                    + " (expected: " + String.join(", ", hosts) + "); the API answers only its own loopback address");
+        }
+        List<String> origin = ex.getRequestHeaders().get("Origin");
+        if (origin != null) {
+            for (String o : origin) {
+                if (!origins.contains(o.trim().toLowerCase(Locale.ROOT))) {
+                    throw new ApiError(403, "forbidden", "Origin: " + o + " (expected none or one of: "
+                            + String.join(", ", origins) + "); pages of other origins may not use the API");
+                }
             }
         }
     }
