@@ -43,11 +43,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP+JSON control API on 127.0.0.1, shaped like Heroku's Platform API v3. Every
- * request needs {@code Authorization: Bearer TOKEN} or a dashboard session cookie (changes from
- * a session also need the {@code X-Dyno-Dashboard} header, which cross-site pages cannot send);
- * bad input gets 422 and changes nothing. Also serves {@code GET /metrics} (Prometheus) and the
- * dashboard under {@code /dashboard}.
+ * The daemon's HTTP+JSON control API on 127.0.0.1, shaped like Heroku's Platform API v3. It
+ * answers only requests for its own loopback Host and from no other page's Origin (403 before
+ * anything else); then every request needs {@code Authorization: Bearer TOKEN} or a dashboard session
+ * in {@code X-Dyno-Session} (never a cookie: browsers send those to every port of 127.0.0.1); bad
+ * input gets 422 and changes nothing. Also serves {@code GET /metrics} (Prometheus) and the dashboard
+ * under {@code /dashboard}.
  */
 public final class ControlApi implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ControlApi.class);
@@ -91,8 +92,7 @@ public final class ControlApi implements AutoCloseable {
         int bound = server.getAddress().getPort();
         this.hosts = List.of("127.0.0.1:" + bound, "localhost:" + bound, "[::1]:" + bound);
         this.origins = hosts.stream().map(h -> "http://" + h).toList();
-        this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(java.time.Clock.systemUTC()),
-                server.getAddress().getPort());
+        this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(java.time.Clock.systemUTC()));
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dyno-api");
             t.setDaemon(true);
@@ -122,7 +122,7 @@ public final class ControlApi implements AutoCloseable {
                 String path = ex.getRequestURI().getRawPath();
                 boolean bearer = authorized(ex);
                 if (path.equals(Dashboard.PATH) || path.startsWith(Dashboard.PATH + "/")) {
-                    dashboard.handle(ex, path.substring(Dashboard.PATH.length()), bearer, query(ex));
+                    dashboard.handle(ex, path.substring(Dashboard.PATH.length()), bearer);
                     return;
                 }
                 boolean session = !bearer && dashboard.hasSession(ex);
@@ -132,10 +132,8 @@ public final class ControlApi implements AutoCloseable {
                 }
                 if (!bearer && !session) {
                     throw new ApiError(401, "unauthorized", "missing or wrong bearer token (see .dyno/daemon.json)"
+                            + " or dashboard session (X-Dyno-Session)"
                             + (path.equals("/metrics") ? "; start with --metrics-public to scrape without it" : ""));
-                }
-                if (session && !ex.getRequestMethod().equals("GET") && ex.getRequestHeaders().getFirst("X-Dyno-Dashboard") == null) {
-                    throw new ApiError(403, "forbidden", "changes from a browser session need the X-Dyno-Dashboard header");
                 }
                 route(ex);
             } catch (ApiError e) {
