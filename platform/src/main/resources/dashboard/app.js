@@ -1,10 +1,17 @@
 // Dyno dashboard: polls /dashboard/state every second and draws it. No framework, no network
 // access beyond this daemon; uPlot is bundled from the build.
+//
+// Sign-in: `dyno dashboard` prints /dashboard#code=ONE_TIME_CODE. The page trades the code for a
+// session token, keeps it in this tab's sessionStorage and sends it as X-Dyno-Session. No cookie:
+// a browser would send one to every port of 127.0.0.1 (the router's, its dynos', anyone's).
 (function () {
   "use strict";
   const POLL_MS = 1000;
+  const SESSION_KEY = "dyno-session";
   const $ = (sel) => document.querySelector(sel);
   let app = null;
+  let session = null;
+  let timer = null;
   let lastOk = 0;
   let busy = false;
   const charts = {};
@@ -34,8 +41,8 @@
 
   async function call(method, path, body) {
     const res = await fetch("/apps/" + encodeURIComponent(app) + path, {
-      method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-Dyno-Dashboard": "1" },
+      method, credentials: "omit",
+      headers: { "Content-Type": "application/json", "X-Dyno-Session": session },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) {
@@ -147,8 +154,10 @@
     if (busy) return;
     busy = true;
     try {
-      const res = await fetch("/dashboard/state", { credentials: "same-origin", cache: "no-store" });
-      if (res.status === 401) { location.reload(); return; }
+      const res = await fetch("/dashboard/state", {
+        credentials: "omit", cache: "no-store", headers: { "X-Dyno-Session": session },
+      });
+      if (res.status === 401) { signedOut("The session has ended (it lasts 12 hours and ends with the daemon). Run <code>dyno dashboard</code> for a new link."); return; }
       if (!res.ok) throw new Error(res.status);
       const s = await res.json();
       app = s.app;
@@ -170,6 +179,48 @@
     }
   }
 
-  poll();
-  setInterval(poll, POLL_MS);
+  function signedOut(reasonHtml) {
+    sessionStorage.removeItem(SESSION_KEY);
+    session = null;
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    if (reasonHtml) $("#signed-out-reason").innerHTML = reasonHtml; // our own fixed text, never data
+    $("#dashboard").hidden = true;
+    $("#signed-out").hidden = false;
+    const st = $("#status");
+    st.textContent = "signed out";
+    st.classList.add("stale");
+  }
+
+  // Trades the one-time code of the URL's fragment (if any) for a session token; returns the token.
+  async function signIn() {
+    const m = /^#code=([0-9a-f]{16,128})$/.exec(location.hash);
+    if (m) {
+      history.replaceState(null, "", location.pathname); // the code leaves the address bar and history
+      const res = await fetch("/dashboard/sessions", {
+        method: "POST", credentials: "omit", cache: "no-store",
+        headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code: m[1] }),
+      });
+      if (!res.ok) {
+        signedOut("This login link was used already or has expired. Run <code>dyno dashboard</code> again.");
+        return null;
+      }
+      sessionStorage.setItem(SESSION_KEY, (await res.json()).session);
+    }
+    return sessionStorage.getItem(SESSION_KEY);
+  }
+
+  // A new link pasted into this tab changes only the fragment: start over with its code.
+  window.addEventListener("hashchange", () => { if (location.hash.startsWith("#code=")) location.reload(); });
+
+  signIn().then((token) => {
+    if (!token) {
+      if (timer === null && $("#signed-out").hidden) signedOut(null);
+      return;
+    }
+    session = token;
+    $("#dashboard").hidden = false;
+    poll();
+    timer = setInterval(poll, POLL_MS);
+  }, () => signedOut(null));
 })();

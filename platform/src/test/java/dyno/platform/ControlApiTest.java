@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.daemon.Daemon;
 import dyno.runtime.formation.Formation;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -109,6 +112,70 @@ class ControlApiTest {
         assertThat(sizes).extracting(s -> s.path("memory_mb").asInt()).contains(512, 1024, 6144, 2560, 14336);
         assertThat(send("GET", "/apps/" + info.app() + "/dynos/web.9", null, bearer()).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/apps/other/dynos", null, bearer()).statusCode()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rebind.attacker.example:%d", "rebind.attacker.example", "127.0.0.1", "127.0.0.1:1",
+        "localhost.attacker.example:%d", "10.0.0.5:%d", "127.0.0.1:%d.attacker.example", ""})
+    void aForeignHostIsRefusedBeforeAuthAsADnsRebindingPageWouldSendIt(String host) throws Exception {
+        String hostLine = host.isEmpty() ? "" : "Host: " + String.format(host, info.apiPort()) + "\r\n";
+        String version = host.isEmpty() ? "HTTP/1.0" : "HTTP/1.1";
+        for (String path : List.of("/apps/" + info.app() + "/dynos", "/dashboard", "/dashboard/assets/app.js")) {
+            String res = raw("GET " + path + " " + version + "\r\n" + hostLine + "Authorization: " + bearer()
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(res).as(path + " with Host " + host).startsWith("HTTP/1.1 403 ");
+            JsonNode error = JSON.readTree(res.substring(res.indexOf("\r\n\r\n") + 4));
+            assertThat(error.path("id").asText()).isEqualTo("forbidden");
+            assertThat(error.path("message").asText()).contains("Host");
+        }
+        String shutdown = raw("POST /apps/" + info.app() + "/actions/shutdown " + version + "\r\n" + hostLine
+                + "Authorization: " + bearer() + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(shutdown).startsWith("HTTP/1.1 403 ");
+        assertThat(send("GET", "/apps/" + info.app(), null, bearer()).statusCode()).as("still running").isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:%d", "localhost:%d", "LocalHost:%d", "[::1]:%d"})
+    void theLoopbackNamesWithTheApiPortAreAccepted(String host) throws Exception {
+        String res = raw("GET /apps/" + info.app() + " HTTP/1.1\r\nHost: " + String.format(host, info.apiPort())
+                + "\r\nAuthorization: " + bearer() + "\r\nConnection: close\r\n\r\n");
+        assertThat(res).startsWith("HTTP/1.1 200 ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:5006", "http://localhost", "https://127.0.0.1:%d", "http://evil.example",
+        "null", "http://127.0.0.1:%d.evil.example"})
+    void aChangeFromAnotherOriginIsRefused(String origin) throws Exception {
+        String body = "{\"quantity\":3}";
+        String res = raw("PATCH /apps/" + info.app() + "/formation/web HTTP/1.1\r\nHost: 127.0.0.1:" + info.apiPort()
+                + "\r\nOrigin: " + String.format(origin, info.apiPort()) + "\r\nAuthorization: " + bearer()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+        assertThat(res).startsWith("HTTP/1.1 403 ");
+        assertThat(JSON.readTree(res.substring(res.indexOf("\r\n\r\n") + 4)).path("id").asText()).isEqualTo("forbidden");
+        assertThat(daemon.manager().formation().quantity("web")).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeFromTheApisOwnOriginIsAccepted() throws Exception {
+        String body = "{\"quantity\":1}";
+        String res = raw("PATCH /apps/" + info.app() + "/formation/worker HTTP/1.1\r\nHost: 127.0.0.1:" + info.apiPort()
+                + "\r\nOrigin: http://127.0.0.1:" + info.apiPort() + "\r\nAuthorization: " + bearer()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+        assertThat(res).startsWith("HTTP/1.1 200 ");
+        assertThat(daemon.manager().formation().quantity("worker")).isEqualTo(1);
+    }
+
+    /** One request as raw bytes (a Host the JDK client will not send); the whole answer. */
+    private String raw(String request) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", info.apiPort()), 5000);
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private String bearer() {

@@ -6,10 +6,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.daemon.Daemon;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +41,70 @@ class DashboardBrowserTest {
             daemon.close();
         }
     }
+
+    /**
+     * Browsers send their 127.0.0.1 cookies to every port there: a signed-in browser that visits any
+     * other local server (a dyno's page, a dev server) must not hand it something that, replayed
+     * against the API, lists the dynos or stops the daemon.
+     */
+    @Test
+    void aSignedInBrowserGivesOtherLocalServersNothingThatOpensTheApi() throws Exception {
+        assumeTrue(WebDriver.available(), "chromium and chromium-driver are not installed (.ci/run installs them)");
+        daemon = TestApps.start(TestApps.helloApp(dir), TestApps.lines(), List.of("web=0"), null);
+        DaemonInfo info = DaemonInfo.readLive(dir).orElseThrow();
+        String url = MetricsEndpointTest.json(MetricsEndpointTest.api("POST", info, "/dashboard-logins", null, true))
+                .path("url").asText();
+        List<Map<String, List<String>>> seen = new CopyOnWriteArrayList<>();
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        other.createContext("/", ex -> {
+            seen.add(Map.copyOf(ex.getRequestHeaders()));
+            byte[] page = "<!doctype html><title>some local app</title>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(200, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        other.start();
+        try (WebDriver browser = new WebDriver(dir)) {
+            browser.open(url);
+            await().atMost(Duration.ofSeconds(60)).until(() -> status(browser).equals("live"));
+            assertThat(browser.script("return location.href").asText()).as("the code left the address bar")
+                    .isEqualTo("http://127.0.0.1:" + info.apiPort() + "/dashboard");
+            assertThat(browser.script("return document.cookie").asText()).isEmpty();
+            browser.open("http://127.0.0.1:" + info.apiPort() + "/dashboard");
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(browser).equals("live")); // reloaded: the tab kept it
+            browser.open(url);
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(browser).equals("signed out"));
+            assertThat(browser.script("return document.querySelector('#signed-out-reason').textContent").asText())
+                    .contains("used already");
+            browser.open("http://127.0.0.1:" + other.getAddress().getPort() + "/");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty());
+        } finally {
+            other.stop(0);
+        }
+        for (Map<String, List<String>> headers : seen) {
+            HttpRequest.Builder replay = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + info.apiPort() + "/apps/" + info.app() + "/dynos"))
+                    .timeout(Duration.ofSeconds(30)).header("X-Dyno-Dashboard", "1");
+            headers.forEach((name, values) -> {
+                if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    values.forEach(v -> replay.header(name, v));
+                }
+            });
+            assertThat(TestApps.HTTP.send(replay.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("the dynos, asked with what the other server got: " + headers).isEqualTo(401);
+            assertThat(headers.keySet()).as("no cookie at all").noneMatch(n -> n.equalsIgnoreCase("Cookie"));
+        }
+    }
+
+    private static String status(WebDriver browser) throws Exception {
+        return browser.script("return document.querySelector('#status') && document.querySelector('#status').textContent")
+                .asText();
+    }
+
+    /** Headers the JDK client sets itself. */
+    private static final java.util.Set<String> RESTRICTED = java.util.Set.of("host", "connection", "content-length",
+            "expect", "upgrade");
 
     @Test
     void signsInSeesTheAppAndScalesWebToTwo() throws Exception {

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The dashboard's sign-in over real HTTP: one-time codes, the session cookie, and what it may do. */
+/**
+ * The dashboard's sign-in over real HTTP: one-time codes traded for a session token sent as
+ * {@code X-Dyno-Session}, never a cookie, and what a session may do.
+ */
 @Timeout(120)
 class DashboardSessionTest {
     @TempDir
@@ -37,76 +40,99 @@ class DashboardSessionTest {
         daemon.close();
     }
 
-    private HttpResponse<String> get(String pathOrUrl, String cookie) throws Exception {
-        URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : "http://127.0.0.1:" + info.apiPort() + pathOrUrl);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
-        if (cookie != null) {
-            b.header("Cookie", cookie);
+    private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + info.apiPort() + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
         }
         return TestApps.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private String login() throws Exception {
+    private HttpResponse<String> get(String path, String session) throws Exception {
+        return session == null ? send("GET", path, null) : send("GET", path, null, "X-Dyno-Session", session);
+    }
+
+    private String loginCode() throws Exception {
         HttpResponse<String> created = api("POST", info, "/dashboard-logins", null, true);
         assertThat(created.statusCode()).isEqualTo(201);
-        return MetricsEndpointTest.json(created).path("url").asText();
+        String url = MetricsEndpointTest.json(created).path("url").asText();
+        String prefix = "http://127.0.0.1:" + info.apiPort() + "/dashboard#code=";
+        assertThat(url).startsWith(prefix);
+        return url.substring(prefix.length());
+    }
+
+    private HttpResponse<String> redeem(String code) throws Exception {
+        return send("POST", "/dashboard/sessions", "{\"code\":\"" + code + "\"}", "Content-Type", "application/json");
+    }
+
+    private String session() throws Exception {
+        HttpResponse<String> res = redeem(loginCode());
+        assertThat(res.statusCode()).isEqualTo(201);
+        return MetricsEndpointTest.json(res).path("session").asText();
     }
 
     @Test
-    void aLoginCodeWorksOnceAndGivesAnHttpOnlyCookie() throws Exception {
-        String url = login();
-        assertThat(url).startsWith("http://127.0.0.1:" + info.apiPort() + "/dashboard/login?code=");
-
-        HttpResponse<String> first = get(url, null);
-        assertThat(first.statusCode()).isEqualTo(303);
-        assertThat(first.headers().firstValue("Location")).hasValue("/dashboard");
-        String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").doesNotContain(info.token());
-        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
-
-        assertThat(get(url, null).statusCode()).as("the same code again").isEqualTo(401);
-        assertThat(get("/dashboard/login?code=guess", null).statusCode()).isEqualTo(401);
-
-        HttpResponse<String> page = get("/dashboard", cookie);
-        assertThat(page.statusCode()).isEqualTo(200);
+    void aLoginCodeWorksOnceAndGivesASessionTokenNotACookie() throws Exception {
+        String code = loginCode();
+        HttpResponse<String> page = get("/dashboard", null);
+        assertThat(page.statusCode()).as("the page holds no data").isEqualTo(200);
         assertThat(page.body()).contains("<script src=\"/dashboard/assets/app.js\">");
-        HttpResponse<String> state = get("/dashboard/state", cookie);
+        assertThat(page.headers().firstValue("Set-Cookie")).isEmpty();
+
+        HttpResponse<String> first = redeem(code);
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.headers().firstValue("Set-Cookie")).as("no cookie carries a credential").isEmpty();
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-store");
+        String session = MetricsEndpointTest.json(first).path("session").asText();
+        assertThat(session).hasSizeGreaterThanOrEqualTo(32).isNotEqualTo(info.token());
+
+        assertThat(redeem(code).statusCode()).as("the same code again").isEqualTo(401);
+        assertThat(redeem("guess").statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/dashboard/sessions", "{not json").statusCode()).isEqualTo(422);
+        assertThat(send("GET", "/dashboard/sessions", null).statusCode()).isEqualTo(405);
+
+        HttpResponse<String> state = get("/dashboard/state", session);
         assertThat(state.statusCode()).isEqualTo(200);
         JsonNode s = MetricsEndpointTest.json(state);
         assertThat(s.path("app").asText()).isEqualTo(info.app());
         assertThat(s.path("formation").findValuesAsText("type")).containsExactly("web", "worker");
+        assertThat(get("/apps/" + info.app() + "/dynos", session).statusCode()).isEqualTo(200);
     }
 
     @Test
-    void withoutASessionThePageAndItsDataAreRefusedButAssetsAreServed() throws Exception {
-        assertThat(get("/dashboard", null).statusCode()).isEqualTo(401);
+    void withoutASessionHeaderTheDataIsRefusedButThePageAndAssetsAreServed() throws Exception {
+        String session = session();
         assertThat(get("/dashboard/state", null).statusCode()).isEqualTo(401);
-        assertThat(get("/dashboard", "dyno_session_" + info.apiPort() + "=forged").statusCode()).isEqualTo(401);
+        assertThat(get("/dashboard/state", "forged").statusCode()).isEqualTo(401);
+        for (String cookie : List.of("dyno_session_" + info.apiPort() + "=" + session, "dyno_session=" + session)) {
+            assertThat(send("GET", "/dashboard/state", null, "Cookie", cookie).statusCode()).as(cookie).isEqualTo(401);
+            assertThat(send("GET", "/apps/" + info.app() + "/dynos", null, "Cookie", cookie, "X-Dyno-Dashboard", "1")
+                    .statusCode()).as("a cookie is no credential: " + cookie).isEqualTo(401);
+        }
         HttpResponse<String> uplot = get("/dashboard/assets/uPlot.min.js", null);
         assertThat(uplot.statusCode()).isEqualTo(200);
         assertThat(uplot.body()).contains("uPlot");
         assertThat(get("/dashboard/assets/../../etc/passwd", null).statusCode()).isEqualTo(404);
         assertThat(get("/dashboard/assets/index.html", null).statusCode()).isEqualTo(404);
+        assertThat(get("/dashboard/login?code=x", null).statusCode()).as("no cookie login any more").isEqualTo(404);
         // a session may not mint login links
-        assertThat(api("POST", info, "/dashboard-logins", null, false).statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/dashboard-logins", null, "X-Dyno-Session", session).statusCode()).isEqualTo(401);
     }
 
     @Test
-    void aSessionChangesTheFormationOnlyWithTheDashboardHeader() throws Exception {
-        HttpResponse<String> in = get(login(), null);
-        String setCookie = in.headers().firstValue("Set-Cookie").orElseThrow();
-        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
-        String path = "http://127.0.0.1:" + info.apiPort() + "/apps/" + info.app() + "/formation/worker";
-
-        HttpRequest.Builder patch = HttpRequest.newBuilder(URI.create(path)).timeout(Duration.ofSeconds(60))
-                .header("Cookie", cookie).header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"quantity\":1}"));
-        HttpResponse<String> forged = TestApps.HTTP.send(patch.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(forged.statusCode()).as("as a cross-site form could send it").isEqualTo(403);
+    void aSessionChangesTheFormationFromTheDashboardsOwnOriginOnly() throws Exception {
+        String session = session();
+        String path = "/apps/" + info.app() + "/formation/worker";
+        String body = "{\"quantity\":1}";
+        HttpResponse<String> fromADyno = send("PATCH", path, body, "X-Dyno-Session", session,
+                "Content-Type", "application/json", "Origin", "http://127.0.0.1:" + daemon.routerPort());
+        assertThat(fromADyno.statusCode()).as("a page served by the router").isEqualTo(403);
         assertThat(daemon.manager().formation().quantity("worker")).isZero();
 
-        HttpResponse<String> ok = TestApps.HTTP.send(patch.header("X-Dyno-Dashboard", "1").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ok = send("PATCH", path, body, "X-Dyno-Session", session,
+                "Content-Type", "application/json", "Origin", "http://127.0.0.1:" + info.apiPort());
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(daemon.manager().formation().quantity("worker")).isEqualTo(1);
     }
@@ -116,19 +142,17 @@ class DashboardSessionTest {
         daemon.close();
         daemon = TestApps.start(dir, TestApps.lines(), List.of("web=1"), Duration.ofSeconds(2));
         info = DaemonInfo.readLive(dir).orElseThrow();
-        HttpResponse<String> in = get(login(), null);
-        String setCookie = in.headers().firstValue("Set-Cookie").orElseThrow();
-        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String session = session();
 
         // polled every 200 ms the whole time: watching the dashboard is not traffic, the app still sleeps
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> webState(get("/dashboard/state", cookie)).equals("idle"));
+                .until(() -> webState(get("/dashboard/state", session)).equals("idle"));
         for (int i = 0; i < 10; i++) {
-            assertThat(webState(get("/dashboard/state", cookie))).isEqualTo("idle");
+            assertThat(webState(get("/dashboard/state", session))).isEqualTo("idle");
             Thread.sleep(200);
         }
         assertThat(TestApps.get(daemon.routerPort(), "/").body()).startsWith("Hello from web.1");
-        assertThat(webState(get("/dashboard/state", cookie))).isEqualTo("up");
+        assertThat(webState(get("/dashboard/state", session))).isEqualTo("up");
     }
 
     private static String webState(HttpResponse<String> state) throws Exception {

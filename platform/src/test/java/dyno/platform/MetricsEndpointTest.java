@@ -119,6 +119,14 @@ class MetricsEndpointTest {
                 null, options.router(), options.manager(), 0, true), l -> { });
         info = DaemonInfo.readLive(dir).orElseThrow();
         assertThat(api("GET", info, "/metrics", null, false).statusCode()).isEqualTo(200);
+        // a page on a name that resolves to 127.0.0.1 a moment later (DNS rebinding) reads nothing
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", info.apiPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: rebind.attacker.example:" + info.apiPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String res = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(res).startsWith("HTTP/1.1 403 ").doesNotContain("dyno_router_requests_total");
+        }
         assertThat(api("GET", info, "/apps/" + info.app() + "/dynos", null, false).statusCode()).isEqualTo(401);
     }
 

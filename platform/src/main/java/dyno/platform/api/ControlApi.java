@@ -28,6 +28,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -42,11 +43,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP+JSON control API on 127.0.0.1, shaped like Heroku's Platform API v3. Every
- * request needs {@code Authorization: Bearer TOKEN} or a dashboard session cookie (changes from
- * a session also need the {@code X-Dyno-Dashboard} header, which cross-site pages cannot send);
- * bad input gets 422 and changes nothing. Also serves {@code GET /metrics} (Prometheus) and the
- * dashboard under {@code /dashboard}.
+ * The daemon's HTTP+JSON control API on 127.0.0.1, shaped like Heroku's Platform API v3. It
+ * answers only requests for its own loopback Host and from no other page's Origin (403 before
+ * anything else); then every request needs {@code Authorization: Bearer TOKEN} or a dashboard session
+ * in {@code X-Dyno-Session} (never a cookie: browsers send those to every port of 127.0.0.1); bad
+ * input gets 422 and changes nothing. Also serves {@code GET /metrics} (Prometheus) and the dashboard
+ * under {@code /dashboard}.
  */
 public final class ControlApi implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ControlApi.class);
@@ -62,6 +64,10 @@ public final class ControlApi implements AutoCloseable {
     private final Metrics metrics;
     private final boolean metricsPublic;
     private final Dashboard dashboard;
+    /** The Host values this API answers: its loopback names with its port. */
+    private final List<String> hosts;
+    /** The origins of pages it served itself; a request from any other page is refused. */
+    private final List<String> origins;
     private volatile boolean closing;
 
     /**
@@ -83,8 +89,10 @@ public final class ControlApi implements AutoCloseable {
         } catch (java.net.BindException e) {
             throw new IOException("control API: cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + ")", e);
         }
-        this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(java.time.Clock.systemUTC()),
-                server.getAddress().getPort());
+        int bound = server.getAddress().getPort();
+        this.hosts = List.of("127.0.0.1:" + bound, "localhost:" + bound, "[::1]:" + bound);
+        this.origins = hosts.stream().map(h -> "http://" + h).toList();
+        this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(java.time.Clock.systemUTC()));
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dyno-api");
             t.setDaemon(true);
@@ -110,10 +118,11 @@ public final class ControlApi implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             try {
+                checkCaller(ex);
                 String path = ex.getRequestURI().getRawPath();
                 boolean bearer = authorized(ex);
                 if (path.equals(Dashboard.PATH) || path.startsWith(Dashboard.PATH + "/")) {
-                    dashboard.handle(ex, path.substring(Dashboard.PATH.length()), bearer, query(ex));
+                    dashboard.handle(ex, path.substring(Dashboard.PATH.length()), bearer);
                     return;
                 }
                 boolean session = !bearer && dashboard.hasSession(ex);
@@ -123,10 +132,8 @@ public final class ControlApi implements AutoCloseable {
                 }
                 if (!bearer && !session) {
                     throw new ApiError(401, "unauthorized", "missing or wrong bearer token (see .dyno/daemon.json)"
+                            + " or dashboard session (X-Dyno-Session)"
                             + (path.equals("/metrics") ? "; start with --metrics-public to scrape without it" : ""));
-                }
-                if (session && !ex.getRequestMethod().equals("GET") && ex.getRequestHeaders().getFirst("X-Dyno-Dashboard") == null) {
-                    throw new ApiError(403, "forbidden", "changes from a browser session need the X-Dyno-Dashboard header");
                 }
                 route(ex);
             } catch (ApiError e) {
@@ -136,6 +143,28 @@ public final class ControlApi implements AutoCloseable {
             } catch (RuntimeException e) {
                 logger.warn("control API request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
                 error(ex, new ApiError(500, "internal_error", String.valueOf(e.getMessage())));
+            }
+        }
+    }
+
+    /**
+     * Refuses, before any credential is looked at, a request for another name than this API's own
+     * (a DNS-rebinding page reaches 127.0.0.1 under its own name, which the browser sends as Host) and
+     * a request a page of another origin made (a dyno's page on the router's port included).
+     */
+    private void checkCaller(HttpExchange ex) {
+        List<String> host = ex.getRequestHeaders().get("Host");
+        if (host == null || host.size() != 1 || !hosts.contains(host.get(0).trim().toLowerCase(Locale.ROOT))) {
+            throw new ApiError(403, "forbidden", "Host: " + (host == null ? "(none)" : String.join(", ", host))
+                    + " (expected: " + String.join(", ", hosts) + "); the API answers only its own loopback address");
+        }
+        List<String> origin = ex.getRequestHeaders().get("Origin");
+        if (origin != null) {
+            for (String o : origin) {
+                if (!origins.contains(o.trim().toLowerCase(Locale.ROOT))) {
+                    throw new ApiError(403, "forbidden", "Origin: " + o + " (expected none or one of: "
+                            + String.join(", ", origins) + "); pages of other origins may not use the API");
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package dyno.platform.api;
 
 import static dyno.platform.api.Shapes.JSON;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -23,11 +24,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The dashboard's pages under {@code /dashboard}: the login exchange (one-time code for a session
- * cookie), the page and its bundled assets, and the state the page polls each second.
+ * The dashboard's pages under {@code /dashboard}: the page and its bundled assets (no data in them,
+ * served to anyone on the API's own Host), the sign-in (a one-time code for a session token the page
+ * keeps in its tab's {@code sessionStorage} and sends as {@code X-Dyno-Session}), and the state the
+ * page polls each second. No cookie carries a credential: browsers send a 127.0.0.1 cookie to every
+ * port of 127.0.0.1, the router's and its dynos' included.
  */
 final class Dashboard {
     static final String PATH = "/dashboard";
+    /** The request header that carries a session token; the router never forwards it to a dyno. */
+    static final String SESSION_HEADER = "X-Dyno-Session";
+    private static final int MAX_SIGN_IN_BODY = 4096;
     /** uPlot's files in its WebJar, whichever version the build bundled. */
     private static final String UPLOT = "META-INF/resources/webjars/uplot/" + webJarVersion("uplot") + "/dist/";
     /** Asset name to classpath resource and content type; nothing else is served. */
@@ -43,61 +50,49 @@ final class Dashboard {
     private final LogBuffer logs;
     private final Metrics metrics;
     private final Sessions sessions;
-    private final String cookieName;
 
-    Dashboard(App app, DynoManager manager, LogBuffer logs, Metrics metrics, Sessions sessions, int apiPort) {
+    Dashboard(App app, DynoManager manager, LogBuffer logs, Metrics metrics, Sessions sessions) {
         this.app = app;
         this.manager = manager;
         this.logs = logs;
         this.metrics = metrics;
         this.sessions = sessions;
-        this.cookieName = "dyno_session_" + apiPort; // cookies ignore ports: one name per daemon
     }
 
-    /** The session id the request's cookie names, if it is live. */
+    /** Whether the request's {@code X-Dyno-Session} header names a live session. */
     boolean hasSession(HttpExchange ex) {
-        String cookies = ex.getRequestHeaders().getFirst("Cookie");
-        if (cookies == null) {
-            return false;
-        }
-        for (String c : cookies.split(";")) {
-            String[] kv = c.trim().split("=", 2);
-            if (kv.length == 2 && kv[0].equals(cookieName) && sessions.valid(kv[1])) {
-                return true;
-            }
-        }
-        return false;
+        return sessions.valid(ex.getRequestHeaders().getFirst(SESSION_HEADER));
     }
 
-    /** A login link for whoever holds the token; the code in it works once. */
+    /**
+     * A login link for whoever holds the token; the code in it works once. It travels in the URL's
+     * fragment, which the browser keeps to itself: not in the request, the Referer or a proxy's log.
+     */
     ObjectNode newLogin(HttpExchange ex) {
-        String url = "http://127.0.0.1:" + ex.getLocalAddress().getPort() + PATH + "/login?code=" + sessions.newCode();
+        String url = "http://127.0.0.1:" + ex.getLocalAddress().getPort() + PATH + "#code=" + sessions.newCode();
         return JSON.createObjectNode().put("url", url).put("expires_in", Sessions.CODE_TTL.toSeconds());
     }
 
-    /** Serves {@code GET /dashboard...}; {@code bearer} tells whether the API token came with the request. */
-    void handle(HttpExchange ex, String sub, boolean bearer, Map<String, String> query) throws IOException {
-        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-            throw new ApiError(405, "method_not_allowed", ex.getRequestMethod() + " " + PATH + sub + " (expected: GET)");
+    /** Serves {@code /dashboard...}; {@code bearer} tells whether the API token came with the request. */
+    void handle(HttpExchange ex, String sub, boolean bearer) throws IOException {
+        String method = ex.getRequestMethod();
+        if (sub.equals("/sessions")) {
+            if (!method.equals("POST")) {
+                throw new ApiError(405, "method_not_allowed", method + " " + PATH + sub + " (expected: POST)");
+            }
+            signIn(ex);
+            return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            throw new ApiError(405, "method_not_allowed", method + " " + PATH + sub + " (expected: GET)");
         }
         switch (sub) {
             case "", "/" -> {
-                if (hasSession(ex)) {
-                    send(ex, 200, "text/html; charset=utf-8", resource("dashboard/index.html"));
-                } else {
-                    page(ex, 401, "Sign in from the command line: <code>dyno dashboard</code> prints a one-time link.");
-                }
-            }
-            case "/login" -> {
-                var session = sessions.redeem(query.get("code"));
-                if (session.isEmpty()) {
-                    page(ex, 401, "This login link was used already or has expired. Run <code>dyno dashboard</code> again.");
-                    return;
-                }
-                ex.getResponseHeaders().add("Set-Cookie", cookieName + "=" + session.get()
-                        + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
-                ex.getResponseHeaders().set("Location", PATH);
-                ex.sendResponseHeaders(303, -1);
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+                ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline';"
+                        + " img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+                send(ex, 200, "text/html; charset=utf-8", resource("dashboard/index.html"));
             }
             case "/state" -> {
                 if (!bearer && !hasSession(ex)) {
@@ -116,6 +111,28 @@ final class Dashboard {
                 send(ex, 200, asset[1], resource(asset[0]));
             }
         }
+    }
+
+    /** {@code POST /dashboard/sessions} {@code {"code": "..."}}: the one-time code for a session token. */
+    private void signIn(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readNBytes(MAX_SIGN_IN_BODY + 1);
+        if (body.length > MAX_SIGN_IN_BODY) {
+            throw ApiError.invalid("body: larger than " + MAX_SIGN_IN_BODY + " bytes");
+        }
+        JsonNode code;
+        try {
+            code = JSON.readTree(body).path("code");
+        } catch (IOException | RuntimeException e) {
+            throw ApiError.invalid("body: expected {\"code\": \"...\"} from a dyno dashboard link");
+        }
+        if (!code.isTextual()) {
+            throw ApiError.invalid("code: expected the code of a dyno dashboard link");
+        }
+        String session = sessions.redeem(code.asText()).orElseThrow(() -> new ApiError(401, "unauthorized",
+                "this login link was used already or has expired; run dyno dashboard again"));
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        send(ex, 201, "application/json", JSON.writeValueAsBytes(JSON.createObjectNode()
+                .put("session", session).put("expires_in", Sessions.SESSION_TTL.toSeconds())));
     }
 
     /** Formation, dynos with memory, traffic history and the log tail: one poll's worth. */
@@ -152,12 +169,6 @@ final class Dashboard {
             lines.add(l.format());
         }
         return n;
-    }
-
-    private static void page(HttpExchange ex, int status, String message) throws IOException {
-        String html = "<!doctype html><meta charset=utf-8><title>Dyno</title>"
-                + "<body style=\"font-family:system-ui;margin:3em\"><h1>Dyno dashboard</h1><p>" + message + "</p>";
-        send(ex, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String webJarVersion(String artifact) {

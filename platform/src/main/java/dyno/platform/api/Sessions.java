@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Browser sessions for the dashboard. Whoever holds the API token asks for a one-time login code
- * (valid a few minutes, usable once); the browser trades it for a session id kept in an
- * HttpOnly cookie, so the token itself never reaches the browser or its history.
+ * (valid a few minutes, usable once); the page trades it for a session token it keeps in its tab and
+ * sends as a header, so the API token itself never reaches the browser or its history.
  */
 final class Sessions {
     static final Duration CODE_TTL = Duration.ofMinutes(5);

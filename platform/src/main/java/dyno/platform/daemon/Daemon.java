@@ -106,7 +106,7 @@ public final class Daemon implements AutoCloseable {
             this.hints = hintsFor(start, options.formation().isEmpty() && !manager.hasSavedFormation());
             manager.start(start);
             metrics.start();
-            String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+            String token = newToken();
             this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
                     options.metricsPublic());
             new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
@@ -127,6 +127,16 @@ public final class Daemon implements AutoCloseable {
         });
         idler.scheduleWithFixedDelay(this::idleIfDue, 250, 250, TimeUnit.MILLISECONDS);
         this.watcher = watcher;
+    }
+
+    /**
+     * 24 random bytes in hex from the platform's default generator. Never {@code generateSeed}: it
+     * reads the kernel's blocking source, which can hang a daemon started at early boot.
+     */
+    private static String newToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** Starts the app of {@code options}; fails when it is already running or its files are invalid. */

@@ -26,6 +26,10 @@ final class Headers {
     static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     static final AsciiString VIA_VALUE = AsciiString.cached("1.1 dyno");
     static final AsciiString HTTP = AsciiString.cached("http");
+    static final AsciiString X_DYNO_SESSION = AsciiString.cached("x-dyno-session");
+    static final AsciiString X_DYNO_DASHBOARD = AsciiString.cached("x-dyno-dashboard");
+    /** The dashboard's session cookie of earlier versions: {@code dyno_session} or {@code dyno_session_PORT}. */
+    private static final String SESSION_COOKIE = "dyno_session";
 
     private Headers() {
     }
@@ -90,6 +94,78 @@ final class Headers {
                 h.remove(name);
             }
         }
+    }
+
+    /**
+     * Removes what the daemon's control API takes as a dashboard credential: the {@code X-Dyno-Session}
+     * and {@code X-Dyno-Dashboard} headers, and any {@code dyno_session[_PORT]} crumb of {@code Cookie}
+     * (browsers send a cookie for 127.0.0.1 to every port). A dyno, or whatever else listens behind
+     * the router, could otherwise replay them against the API.
+     */
+    static void stripDynoCredentials(HttpHeaders h) {
+        h.remove(X_DYNO_SESSION);
+        h.remove(X_DYNO_DASHBOARD);
+        if (!h.contains(HttpHeaderNames.COOKIE)) {
+            return;
+        }
+        List<String> cookies = h.getAll(HttpHeaderNames.COOKIE);
+        List<String> kept = null;
+        for (int i = 0; i < cookies.size(); i++) {
+            String c = cookies.get(i);
+            String k = c.contains(SESSION_COOKIE) ? withoutSessionCrumbs(c) : c;
+            if (k != c && kept == null) {
+                kept = new ArrayList<>(cookies.subList(0, i));
+            }
+            if (kept != null && !k.isEmpty()) {
+                kept.add(k);
+            }
+        }
+        if (kept != null) { // else the common case: every line goes on byte for byte
+            h.remove(HttpHeaderNames.COOKIE);
+            for (String k : kept) {
+                h.add(HttpHeaderNames.COOKIE, k);
+            }
+        }
+    }
+
+    /**
+     * The crumbs of one Cookie line but the session ones, joined with "; " (empty when none is left);
+     * the line itself when it has none.
+     */
+    private static String withoutSessionCrumbs(String cookie) {
+        StringBuilder b = new StringBuilder(cookie.length());
+        boolean cut = false;
+        for (String crumb : cookie.split(";")) {
+            String c = crumb.trim();
+            int eq = c.indexOf('=');
+            if (isSessionCookie((eq < 0 ? c : c.substring(0, eq)).trim())) {
+                cut = true;
+                continue;
+            }
+            if (!c.isEmpty()) {
+                b.append(b.length() > 0 ? "; " : "").append(c);
+            }
+        }
+        return cut ? b.toString() : cookie;
+    }
+
+    private static boolean isSessionCookie(String name) {
+        if (!name.startsWith(SESSION_COOKIE)) {
+            return false;
+        }
+        int n = SESSION_COOKIE.length();
+        if (name.length() == n) {
+            return true;
+        }
+        if (name.charAt(n) != '_' || name.length() == n + 1) {
+            return false;
+        }
+        for (int i = n + 1; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 
 /**
  * How a client's request head is checked and rewritten before a dyno sees it: one origin-form
- * HTTP/1.1 request with one valid Host, unambiguous framing, no hop-by-hop headers, and the router's
- * forwarding headers.
+ * HTTP/1.1 request with one valid Host, unambiguous framing, no hop-by-hop headers, no credential of
+ * the daemon's control API, and the router's forwarding headers.
  */
 final class RequestHeads {
     /** Why a request is answered by the router itself. */
@@ -69,6 +69,7 @@ final class RequestHeads {
         ex.clientKeepAlive = HttpUtil.isKeepAlive(req);
         ex.upgradeRequested = Headers.isUpgrade(h);
         Headers.stripHopByHop(h, ex.upgradeRequested);
+        Headers.stripDynoCredentials(h);
         ex.requestId = Headers.addForwarding(h, clientIp, localPort, nowMillis);
         ex.fwd = h.get(Headers.X_FORWARDED_FOR);
         req.setProtocolVersion(HttpVersion.HTTP_1_1); // dyno connections are always HTTP/1.1 keep-alive
