@@ -68,7 +68,8 @@ public final class LoopPool {
     /** A new connection, its pipeline installed, on this loop. */
     public ChannelFuture connect(Dyno dyno) {
         assert loop.inEventLoop();
-        return bootstrap.clone().handler(initializer.apply(dyno, this)).connect(dyno.address());
+        return bootstrap.clone().handler(ChannelSettings.backendPipeline(initializer.apply(dyno, this)))
+                .connect(dyno.address());
     }
 
     /** Takes a connection back after a complete exchange; closes it if it cannot be reused. */
