@@ -30,7 +30,7 @@ public final class ChannelSettings {
 
     /**
      * Dyno-facing side. Where the transport has {@code TCP_QUICKACK} (epoll, io_uring) it is set at
-     * connect, and {@link #backendPipeline} re-arms it after every read.
+     * connect, and {@link #backendPipeline} re-arms it after a read that left a response unfinished.
      */
     public static Bootstrap backend(Bootstrap b, Transport transport, RouterConfig config) {
         b.channel(transport.channelClass())
@@ -50,13 +50,13 @@ public final class ChannelSettings {
      * A dyno connection's pipeline: {@code handler}, behind a {@link QuickAckHandler} where the
      * channel's transport has {@code TCP_QUICKACK}.
      */
-    static ChannelHandler backendPipeline(ChannelHandler handler) {
+    static ChannelHandler backendPipeline(ChannelHandler handler, LoopPool pool) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelOption<Boolean> quickAck = Transport.quickAck(ch.getClass());
                 if (quickAck != null) {
-                    ch.pipeline().addLast(QuickAckHandler.NAME, new QuickAckHandler(quickAck));
+                    ch.pipeline().addLast(QuickAckHandler.NAME, new QuickAckHandler(quickAck, pool));
                 }
                 ch.pipeline().addLast(handler);
             }
