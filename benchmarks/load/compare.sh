@@ -123,7 +123,7 @@ start_dyno() { # threads [jar port name]
   PROXY_PID=$!
   SELF_ONLY=self
   PIDS+=("$PROXY_PID")
-  wait_port "$port"
+  wait_port "$port" || { echo "$name did not start:" >&2; head -3 "$WORK/$name.err" >&2; exit 1; }
 }
 
 # The app for `dyno up`: two web dynos, each an nginx-backend.sh on $PORT.
@@ -152,7 +152,7 @@ start_dyno_up() { # threads
     sleep 0.2
   done
   [[ "$up" -ge 2 ]] || { echo "dyno up: the web dynos did not come up; see $WORK/dyno-up*.log (KEEP=1)" >&2; exit 1; }
-  wait_port "$PORT_UP"
+  wait_port "$PORT_UP" || { echo "dyno up did not start:" >&2; head -3 "$WORK/dyno-up.err" >&2; exit 1; }
 }
 
 start_haproxy() { # threads
@@ -304,7 +304,7 @@ awk -F'\t' -v names_list="${PROXIES[*]}" -v idle_n="$IDLE_CONNS" '
         k = th SUBSEP names[i]; r = median(rps[k])
         printf "| %s | %s | %.0f | %.3f | %.3f | %.3f | %d | %.3f | %s | %s |\n", th, names[i], r, median(p50[k]),
           median(p99[k]), median(p999[k]), err[k], median(cpu[k]), ((k in mem) ? mem[k] : "-"),
-          (names[i] == "dyno" || d == "" || r == 0 ? "-" : sprintf("%.2f", d / r))
+          (names[i] == "dyno" || d + 0 == 0 || r == 0 ? "-" : sprintf("%.2f", d / r))
       }
     }
   }' "$WORK/idle.tsv" "$WORK/results.tsv"
