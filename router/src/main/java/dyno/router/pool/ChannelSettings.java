@@ -3,6 +3,9 @@ package dyno.router.pool;
 import dyno.router.RouterConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 
@@ -25,13 +28,38 @@ public final class ChannelSettings {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
-    /** Dyno-facing side. */
+    /**
+     * Dyno-facing side. Where the transport has {@code TCP_QUICKACK} (epoll, io_uring) it is set at
+     * connect, and {@link #backendPipeline} re-arms it after a read that left a response unfinished.
+     */
     public static Bootstrap backend(Bootstrap b, Transport transport, RouterConfig config) {
-        return b.channel(transport.channelClass())
+        b.channel(transport.channelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        ChannelOption<Boolean> quickAck = transport.quickAck();
+        if (quickAck != null) {
+            b.option(quickAck, true);
+        }
+        return b;
+    }
+
+    /**
+     * A dyno connection's pipeline: {@code handler}, behind a {@link QuickAckHandler} where the
+     * channel's transport has {@code TCP_QUICKACK}.
+     */
+    static ChannelHandler backendPipeline(ChannelHandler handler, LoopPool pool) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ChannelOption<Boolean> quickAck = Transport.quickAck(ch.getClass());
+                if (quickAck != null) {
+                    ch.pipeline().addLast(QuickAckHandler.NAME, new QuickAckHandler(quickAck, pool));
+                }
+                ch.pipeline().addLast(handler);
+            }
+        };
     }
 }

@@ -29,6 +29,8 @@ public final class LoopPool {
     private final long keepAliveNanos;
     private final Map<Dyno, ArrayDeque<Idle>> idle = new HashMap<>();
     private boolean sweeping;
+    /** The channel {@link #offer} saw last, for {@link QuickAckHandler}: a read that ended a response. */
+    private Channel offered;
 
     /** A pooled connection and when it was last used. */
     private record Idle(Channel channel, long sinceNanos) {
@@ -68,12 +70,14 @@ public final class LoopPool {
     /** A new connection, its pipeline installed, on this loop. */
     public ChannelFuture connect(Dyno dyno) {
         assert loop.inEventLoop();
-        return bootstrap.clone().handler(initializer.apply(dyno, this)).connect(dyno.address());
+        return bootstrap.clone().handler(ChannelSettings.backendPipeline(initializer.apply(dyno, this), this))
+                .connect(dyno.address());
     }
 
     /** Takes a connection back after a complete exchange; closes it if it cannot be reused. */
     public void offer(Dyno dyno, Channel ch) {
         assert loop.inEventLoop();
+        offered = ch;
         if (dyno.removed() || !ch.isActive()) {
             ch.close();
             return;
@@ -107,6 +111,16 @@ public final class LoopPool {
         } else {
             sweeping = false;
         }
+    }
+
+    /** Forgets which channel was offered last; {@link QuickAckHandler} asks around each read's completion. */
+    void clearOffered() {
+        offered = null;
+    }
+
+    /** True if {@code ch} came back through {@link #offer} since {@link #clearOffered}: its response ended. */
+    boolean offered(Channel ch) {
+        return offered == ch;
     }
 
     /** Forgets an idle connection that closed or misbehaved. */

@@ -1,15 +1,18 @@
 package dyno.router.pool;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -59,6 +62,25 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
 
     public static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    }
+
+    /**
+     * The {@code TCP_QUICKACK} option of this transport's sockets, null where it has none (NIO).
+     * Linux keeps quick-ack mode only until its next delayed-ACK decision, so setting it once at
+     * connect does not last: {@link QuickAckHandler} re-arms it after every read.
+     */
+    public ChannelOption<Boolean> quickAck() {
+        return quickAck(channelClass);
+    }
+
+    static ChannelOption<Boolean> quickAck(Class<?> channelClass) {
+        if (channelClass == EpollSocketChannel.class) {
+            return EpollChannelOption.TCP_QUICKACK;
+        }
+        if (channelClass == IoUringSocketChannel.class) {
+            return IoUringChannelOption.TCP_QUICKACK;
+        }
+        return null;
     }
 
     /** A group of {@code threads} event loops named {@code dyno-router-N}. */
