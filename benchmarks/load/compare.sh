@@ -14,6 +14,7 @@
 # (or ACCESS_LOG), --proxies dyno,dyno-up,haproxy,nginx[,base], --order same|abba, --idle-conns N (9000; 0 skips).
 # Environment: CONNECTIONS (64), WRK_THREADS (1), WARMUP (10 s), BASE_PORT (18080), BASE_JAR (a dyno.jar
 # of another build: row "base", run as `java -jar BASE_JAR router`), JAVA_OPTS (extra JVM flags for Dyno),
+# BASE_JAVA_OPTS (JVM flags of the base row instead of JAVA_OPTS: A/B one jar with two settings),
 # IDLE_HOLD (3 s), KEEP (1: keep the temp dir with configs, logs and raw wrk outputs).
 set -euo pipefail
 
@@ -35,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --proxies) ONLY="$2"; shift 2 ;;
     --order) ORDER="$2"; shift 2 ;;
     --idle-conns) IDLE_CONNS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -110,6 +111,7 @@ dyno_flags() { # threads
 
 start_dyno() { # threads [jar port name]
   local jar="${2:-}" port="${3:-$PORT_DYNO}" name="${4:-dyno}" opts="${JAVA_OPTS:-}" cmd
+  [[ "$name" == base && -n "${BASE_JAVA_OPTS+x}" ]] && opts="$BASE_JAVA_OPTS"
   [[ -n "$HEAP" ]] && opts="-Xmx$HEAP $opts"
   dyno_flags "$1"
   if [[ -n "$jar" ]]; then
