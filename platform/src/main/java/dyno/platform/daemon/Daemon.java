@@ -70,9 +70,9 @@ public final class Daemon implements AutoCloseable {
         AccessLogWriter openedLog = null;
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir())); // stale: its daemon no longer holds the lock
-            this.pipe = new LogPipe(logs, app.stateDir().resolve("log"), console);
-            openedLog = openAccessLog(options.accessLog());
+            openedLog = openAccessLog(options.accessLog()); // first: an unopenable file leaves nothing running
             this.accessLog = openedLog;
+            this.pipe = new LogPipe(logs, app.stateDir().resolve("log"), console);
             RouterConfig routerConfig = options.router().toBuilder()
                     .accessLog(accessLog != null ? accessLog : switch (options.accessLog().destination()) {
                         case OFF -> AccessLogSink.OFF;
