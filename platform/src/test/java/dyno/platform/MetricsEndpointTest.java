@@ -116,7 +116,7 @@ class MetricsEndpointTest {
 
         var options = TestApps.options(dir, List.of("web=0"), null);
         daemon = Daemon.start(new dyno.platform.daemon.DaemonOptions(options.dir(), null, null, options.formation(),
-                null, options.router(), options.manager(), 0, true), l -> { });
+                null, options.router(), options.manager(), 0, true, options.accessLog()), l -> { });
         info = DaemonInfo.readLive(dir).orElseThrow();
         assertThat(api("GET", info, "/metrics", null, false).statusCode()).isEqualTo(200);
         // a page on a name that resolves to 127.0.0.1 a moment later (DNS rebinding) reads nothing

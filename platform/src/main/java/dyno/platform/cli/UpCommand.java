@@ -6,6 +6,7 @@ import dyno.router.Balance;
 import dyno.router.FileLimits;
 import dyno.router.RouterConfig;
 import dyno.router.cli.RouterCommand;
+import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,12 +96,22 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--metrics-public", description = "Serve GET /metrics on the control API without the token.")
     boolean metricsPublic;
 
+    @Option(names = "--access-log", paramLabel = "stdout|off|FILE",
+            description = "Where the router's access lines go: stdout, off, or a file to append to"
+                    + " (default: the app log, as dyno[router] lines).")
+    String accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "heroku|json|clf", defaultValue = "heroku",
+            description = "Access line format: heroku (logfmt), json or clf (default: ${DEFAULT-VALUE}).")
+    String accessLogFormat;
+
     @Option(names = "--no-color", description = "Plain log prefixes.")
     boolean noColor;
 
     @Override
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
+        AccessLogSettings accessLogSettings;
         RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort).balance(Balance.parse(balance))
                 .headerTimeout(headerTimeout).maxConnectionsPerClient(maxConnectionsPerClient)
                 .dynoKeepAlive(dynoKeepAlive);
@@ -109,6 +120,7 @@ final class UpCommand implements Callable<Integer> {
                     spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
                     FileLimits.openFileLimit(), "--max-connections"));
             router.maxHeadBytes(RouterCommand.parseSize("--max-head-size", maxHeadSize));
+            accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -123,7 +135,7 @@ final class UpCommand implements Callable<Integer> {
             settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
         }
         DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings,
-                apiPort, metricsPublic);
+                apiPort, metricsPublic, accessLogSettings);
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
         Daemon daemon = Daemon.start(options, console);
         Signal.handle(new Signal("INT"), s -> daemon.requestStop());

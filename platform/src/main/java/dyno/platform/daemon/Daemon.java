@@ -3,8 +3,11 @@ package dyno.platform.daemon;
 import dyno.platform.api.ControlApi;
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.metrics.Metrics;
+import dyno.router.AccessLogSink;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
+import dyno.router.log.AccessLogSettings;
+import dyno.router.log.AccessLogWriter;
 import dyno.runtime.app.App;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.ScaleChange;
@@ -40,6 +43,8 @@ public final class Daemon implements AutoCloseable {
     private final LogBuffer logs = new LogBuffer();
     private final LogPipe pipe;
     private final Router router;
+    /** The access log's own writer ({@code --access-log stdout|FILE}), else null (the app log or off). */
+    private final AccessLogWriter accessLog;
     private final DynoManager manager;
     private final ControlApi api;
     private final Metrics metrics;
@@ -62,11 +67,18 @@ public final class Daemon implements AutoCloseable {
         Formation start;
         AtomicReference<DynoManager> managerRef = new AtomicReference<>();
         AtomicReference<Metrics> metricsRef = new AtomicReference<>();
+        AccessLogWriter openedLog = null;
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir())); // stale: its daemon no longer holds the lock
+            openedLog = openAccessLog(options.accessLog()); // first: an unopenable file leaves nothing running
+            this.accessLog = openedLog;
             this.pipe = new LogPipe(logs, app.stateDir().resolve("log"), console);
             RouterConfig routerConfig = options.router().toBuilder()
-                    .accessLog(line -> pipe.offer(new LogLine(Instant.now(), LogLine.DYNO, "router", line)))
+                    .accessLog(accessLog != null ? accessLog : switch (options.accessLog().destination()) {
+                        case OFF -> AccessLogSink.OFF;
+                        default -> AccessLogSink.lines(options.accessLog().format(),
+                                line -> pipe.offer(new LogLine(Instant.now(), LogLine.DYNO, "router", line)));
+                    })
                     .observer((dyno, status, code, connect, service) -> {
                         Metrics m = metricsRef.get();
                         if (m != null) {
@@ -114,6 +126,9 @@ public final class Daemon implements AutoCloseable {
             if (metricsRef.get() != null) {
                 metricsRef.get().close();
             }
+            if (openedLog != null) {
+                openedLog.close();
+            }
             lock.close();
             throw e;
         }
@@ -146,6 +161,20 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A writer for {@code stdout} or a file, null for the app log or off; fails in one line. */
+    private static AccessLogWriter openAccessLog(AccessLogSettings settings) {
+        return switch (settings.destination()) {
+            case STDOUT, FILE -> {
+                try {
+                    yield settings.openWriter();
+                } catch (IllegalStateException e) {
+                    throw new DaemonException(e.getMessage());
+                }
+            }
+            default -> null;
+        };
     }
 
     private void idleIfDue() {
@@ -210,6 +239,9 @@ public final class Daemon implements AutoCloseable {
         manager.close();
         api.close();
         router.close();
+        if (accessLog != null) {
+            accessLog.close(); // after the router: its last lines are written
+        }
         metrics.close();
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir()));

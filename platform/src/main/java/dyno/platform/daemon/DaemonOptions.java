@@ -1,6 +1,9 @@
 package dyno.platform.daemon;
 
+import static java.util.Objects.requireNonNull;
+
 import dyno.router.RouterConfig;
+import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,19 +16,22 @@ import java.util.List;
  * @param idleAfter null for Heroku's default (1 h; 30 min for eco)
  * @param apiPort the control API's port on 127.0.0.1, 0 for any free one
  * @param metricsPublic whether {@code GET /metrics} may be scraped without the token
+ * @param accessLog where the router's access lines go ({@code DEFAULT}: the app log) and their format
  */
 public record DaemonOptions(Path dir, String appName, Path envFile, List<String> formation, Duration idleAfter,
-                            RouterConfig router, ManagerSettings manager, int apiPort, boolean metricsPublic) {
+                            RouterConfig router, ManagerSettings manager, int apiPort, boolean metricsPublic,
+                            AccessLogSettings accessLog) {
     public DaemonOptions {
         formation = List.copyOf(formation);
+        requireNonNull(accessLog, "accessLog");
         if (apiPort < 0 || apiPort > 65535) {
             throw new IllegalArgumentException("api port: " + apiPort + " (expected: 0..65535)");
         }
     }
 
-    /** Options with the control API on any free port and /metrics behind the token. */
+    /** Options with the control API on any free port, /metrics behind the token, heroku access lines in the app log. */
     public DaemonOptions(Path dir, String appName, Path envFile, List<String> formation, Duration idleAfter,
                          RouterConfig router, ManagerSettings manager) {
-        this(dir, appName, envFile, formation, idleAfter, router, manager, 0, false);
+        this(dir, appName, envFile, formation, idleAfter, router, manager, 0, false, AccessLogSettings.DEFAULT);
     }
 }

@@ -5,17 +5,16 @@ import dyno.router.FileLimits;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.RouterListener;
+import dyno.router.log.AccessLogSettings;
+import dyno.router.log.AccessLogWriter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -96,6 +95,14 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Client connections open at once from one address; past it 503 (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerClient;
 
+    @Option(names = "--access-log", paramLabel = "stdout|off|FILE", defaultValue = "stdout",
+            description = "Where access lines go: stdout, off, or a file to append to (default: ${DEFAULT-VALUE}).")
+    String accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "heroku|json|clf", defaultValue = "heroku",
+            description = "Access line format: heroku (logfmt), json or clf (default: ${DEFAULT-VALUE}).")
+    String accessLogFormat;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -103,8 +110,10 @@ public final class RouterCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         RouterConfig config;
+        AccessLogSettings logSettings;
         List<InetSocketAddress> addresses = new ArrayList<>();
         try {
+            logSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
             for (String b : backends) {
                 addresses.add(parseBackend(b));
             }
@@ -130,14 +139,19 @@ public final class RouterCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        StdoutSink sink = new StdoutSink(out);
+        AccessLogWriter writer = null;
         Router started;
         try {
-            started = Router.start(config.toBuilder().accessLog(sink).build(), RouterListener.NONE);
+            writer = logSettings.destination() == AccessLogSettings.Destination.OFF ? null : logSettings.openWriter();
+            started = Router.start(config.toBuilder().accessLog(writer == null ? AccessLogSink.OFF : writer).build(),
+                    RouterListener.NONE);
         } catch (IllegalStateException e) {
-            sink.close();
+            if (writer != null) {
+                writer.close();
+            }
             stopped.countDown();
-            spec.commandLine().getErr().println("dyno router: " + e.getMessage()); // port taken: no stack trace
+            // port taken, log file not writable: one line, no stack trace
+            spec.commandLine().getErr().println("dyno router: " + e.getMessage());
             return 1;
         }
         Thread hook = new Thread(this::stop, "dyno-router-shutdown");
@@ -159,7 +173,9 @@ public final class RouterCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            sink.close();
+            if (writer != null) {
+                writer.close();
+            }
             stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -246,60 +262,5 @@ public final class RouterCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + ": '" + value + "' (expected: more than 0)");
         }
         return d;
-    }
-
-    /** Access lines to stdout from one writer thread; the event loops only enqueue (dropping when full). */
-    private static final class StdoutSink implements AccessLogSink, AutoCloseable {
-        private static final long WRITER_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(8192);
-        private final PrintWriter out;
-        private final Thread writer;
-        private volatile boolean closed;
-
-        StdoutSink(PrintWriter out) {
-            this.out = out;
-            this.writer = new Thread(this::run, "dyno-router-access-log");
-            writer.setDaemon(true);
-            writer.start();
-        }
-
-        @Override
-        public void log(String line) {
-            queue.offer(line);
-        }
-
-        private void run() {
-            List<String> batch = new ArrayList<>(1024);
-            while (true) {
-                queue.drainTo(batch, 1024);
-                if (batch.isEmpty()) {
-                    if (closed) {
-                        break;
-                    }
-                    // Sleep rather than wait on the queue: an event loop's offer() then never has a
-                    // waiter to signal, so logging costs it no futex call and no context switch.
-                    LockSupport.parkNanos(WRITER_NAP_NANOS);
-                    continue;
-                }
-                for (String line : batch) {
-                    out.println(line);
-                }
-                batch.clear();
-                if (queue.isEmpty()) {
-                    out.flush();
-                }
-            }
-            out.flush();
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            try {
-                writer.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

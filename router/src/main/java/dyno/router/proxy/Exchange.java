@@ -1,6 +1,7 @@
 package dyno.router.proxy;
 
 import dyno.router.RequestObserver;
+import dyno.router.log.AccessRecord;
 import dyno.router.select.Dyno;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.concurrent.TimeUnit;
@@ -117,10 +118,13 @@ final class Exchange {
         }
         long service = reachedDyno ? TimeUnit.NANOSECONDS.toMillis(now - dispatchNanos) : -1;
         long loggedBytes = error == null || responseStarted ? bytes : (reachedDyno ? 0 : -1);
-        String line = AccessLine.format(error, detail, method, path, host, requestId, fwd, dynoName,
-                reachedDyno ? connectMs : -1, service, answered, loggedBytes, retries);
+        // the fields only, no text: the sink formats off the event loop (AccessLogWriter's thread)
+        AccessRecord record = new AccessRecord(System.currentTimeMillis(), error == null ? null : error.code(),
+                error == null ? null : detail == null ? error.description() : error.description() + ": " + detail,
+                method, path, host, requestId, fwd, dynoName, reachedDyno ? connectMs : -1, service, answered,
+                loggedBytes, clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries);
         try {
-            px.accessLog.log(line);
+            px.accessLog.log(record);
         } catch (RuntimeException e) {
             logger.warn("Access log sink failed", e);
         }

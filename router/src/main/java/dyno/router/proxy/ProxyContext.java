@@ -61,6 +61,6 @@ public final class ProxyContext {
     }
 
     boolean accessLogEnabled() {
-        return !(accessLog instanceof AccessLogSink.Slf4jSink s) || s.enabled();
+        return accessLog.enabled();
     }
 }

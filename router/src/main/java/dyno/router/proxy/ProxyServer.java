@@ -1,5 +1,7 @@
 package dyno.router.proxy;
 
+import dyno.router.log.AccessLogFormat;
+import dyno.router.log.AccessRecord;
 import dyno.router.pool.ChannelSettings;
 import dyno.router.pool.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -31,6 +33,10 @@ public final class ProxyServer {
         RouteException.outOfDescriptors(null);
         RouterTrouble.outOfDescriptors(null, null);
         ErrorPage.of(RouteError.H99, false).release();
-        AccessLine.format(RouteError.H99, "", "GET", "/", "", "", "", null, -1, -1, 503, -1, 0);
+        AccessRecord sample = new AccessRecord(0, "H99", "Platform error", "GET", "/", "", "", "", null, -1, -1, 503, -1,
+                "HTTP/1.1", 0);
+        for (AccessLogFormat format : AccessLogFormat.values()) {
+            format.format(sample);
+        }
     }
 }

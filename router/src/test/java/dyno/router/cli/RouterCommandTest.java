@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dyno.router.testing.TestBackend;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -28,13 +31,15 @@ class RouterCommandTest {
     }
 
     @Test
-    void servesBackendsAndPrintsAccessLinesUntilStopped() throws Exception {
+    void servesBackendsAndWritesAccessLinesUntilStopped(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("access.log");
         try (TestBackend backend = TestBackend.start("one")) {
             RouterCommand command = new RouterCommand();
             StringWriter out = new StringWriter();
             CommandLine cli = new CommandLine(command).setOut(new PrintWriter(out, true));
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--port", "0",
-                    "--threads", "1", "--backend", "127.0.0.1:" + backend.address().getPort()));
+                    "--threads", "1", "--backend", "127.0.0.1:" + backend.address().getPort(),
+                    "--access-log", log.toString()));
             Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) -> web\\.1=127\\.0\\.0\\.1:");
             await().atMost(Duration.ofSeconds(10)).until(() -> listening.matcher(text(out)).find());
             Matcher m = listening.matcher(text(out));
@@ -45,7 +50,7 @@ class RouterCommandTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(res.body()).isEqualTo("one");
-            await().atMost(Duration.ofSeconds(5)).until(() -> text(out).contains("at=info method=GET path=\"/\""));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(log).contains("at=info method=GET path=\"/\""));
 
             command.stop();
             assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();

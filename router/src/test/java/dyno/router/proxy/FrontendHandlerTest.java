@@ -3,6 +3,7 @@ package dyno.router.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dyno.router.AccessLogSink;
 import dyno.router.RouterConfig;
 import dyno.router.RouterListener;
 import dyno.router.pool.Pools;
@@ -35,7 +36,7 @@ class FrontendHandlerTest {
     @BeforeEach
     void setUp() {
         group = Transport.nio().newGroup(1);
-        RouterConfig config = RouterConfig.builder().holdTimeout(Duration.ofSeconds(75)).accessLog(lines::add).build();
+        RouterConfig config = RouterConfig.builder().holdTimeout(Duration.ofSeconds(75)).accessLog(AccessLogSink.lines(lines::add)).build();
         table = new DynoTable(new RoundRobinStrategy(), group, config.quarantine(), 2, new RouterListener() {
             @Override
             public void wakeRequested() {

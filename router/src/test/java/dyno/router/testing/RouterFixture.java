@@ -1,5 +1,6 @@
 package dyno.router.testing;
 
+import dyno.router.AccessLogSink;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.RouterListener;
@@ -26,7 +27,7 @@ public final class RouterFixture implements AutoCloseable {
             .build();
 
     public RouterFixture(UnaryOperator<RouterConfig.Builder> config, RouterListener listener) {
-        RouterConfig.Builder b = RouterConfig.builder().port(0).threads(2).accessLog(accessLines::add);
+        RouterConfig.Builder b = RouterConfig.builder().port(0).threads(2).accessLog(AccessLogSink.lines(accessLines::add));
         this.router = Router.start(config.apply(b).build(), listener);
     }
 
