@@ -145,11 +145,13 @@ public final class AccessLogWriter implements AccessLogSink, AutoCloseable {
                     continue; // more queued, most likely: fill the buffer further before writing
                 }
                 out.flush();
-                if (n == 0) {
-                    LockSupport.parkNanos(nap);
-                    nap = Math.min(nap * 2, MAX_NAP_NANOS);
-                } else {
-                    nap = MIN_NAP_NANOS;
+                // Nap after every partial batch, not only an empty one: under steady load the lines
+                // of a millisecond then go out in one write, where draining again at once spun this
+                // thread on a core of its own, a handful of lines per write.
+                long sleep = n == 0 ? nap : MIN_NAP_NANOS;
+                nap = n == 0 ? Math.min(nap * 2, MAX_NAP_NANOS) : MIN_NAP_NANOS;
+                if (!closed) {
+                    LockSupport.parkNanos(sleep);
                 }
             }
             reportDrops(true);
