@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dyno.router.testing.LeakCheckExtension;
 import dyno.router.testing.RawHttp;
+import dyno.router.testing.RecordedRoute;
 import dyno.router.testing.RecordingBackend;
-import dyno.router.testing.RouterFixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -22,37 +22,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakCheckExtension.class)
 class ClientRequestFramingTest {
-    private static RouterFixture fx;
-    private static RecordingBackend backend;
+    private static RecordedRoute route;
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new RouterFixture();
-        backend = RecordingBackend.start();
-        fx.router.registry().add("web.1", backend.address());
+        route = RecordedRoute.start();
     }
 
     @AfterAll
     static void stop() {
-        fx.close();
-        backend.close();
+        route.close();
     }
-
-    private int seen;
 
     @BeforeEach
     void mark() {
-        seen = backend.events().size();
+        route.mark();
     }
 
     private static RawHttp.Conversation send(String raw) throws Exception {
-        return RawHttp.converse(fx.router.port(), raw.getBytes(StandardCharsets.ISO_8859_1), 300, 5000);
+        return RawHttp.converse(route.port(), raw.getBytes(StandardCharsets.ISO_8859_1), 300, 5000);
     }
 
     private List<RecordingBackend.Event> newEvents(int atLeast) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> backend.events().size() >= seen + atLeast);
-        List<RecordingBackend.Event> all = backend.events();
-        return all.subList(seen, all.size());
+        return route.since(atLeast);
     }
 
     @Test
@@ -85,7 +77,7 @@ class ClientRequestFramingTest {
         RawHttp.Conversation c = send("GET /old HTTP/1.0\r\n\r\n");
         assertThat(c.statuses()).containsExactly(200);
         RecordingBackend.Event e = newEvents(1).get(0);
-        assertThat(e.head()).startsWith("GET /old HTTP/1.1\r\n").contains("\r\nhost: 127.0.0.1:" + fx.router.port());
+        assertThat(e.head()).startsWith("GET /old HTTP/1.1\r\n").contains("\r\nhost: 127.0.0.1:" + route.port());
     }
 
     @Test
@@ -124,8 +116,8 @@ class ClientRequestFramingTest {
     @Test
     void clientValuesCannotForgeAccessLogFields() throws Exception {
         send("GET /log HTTP/1.1\r\nHost: x status=200 dyno=web.9\r\nConnection: close\r\n\r\n");
-        await().atMost(Duration.ofSeconds(5)).until(() -> fx.lastLineFor("/log") != null);
-        String line = fx.lastLineFor("/log");
+        await().atMost(Duration.ofSeconds(5)).until(() -> route.fx.lastLineFor("/log") != null);
+        String line = route.fx.lastLineFor("/log");
         assertThat(line).contains("host=\"x status=200 dyno=web.9\"").contains("status=400");
         String unquoted = line.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"");
         assertThat(unquoted.split(" dyno=", -1)).as(unquoted).hasSize(2);

@@ -1,14 +1,12 @@
 package dyno.router.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dyno.router.testing.LeakCheckExtension;
 import dyno.router.testing.RawHttp;
+import dyno.router.testing.RecordedRoute;
 import dyno.router.testing.RecordingBackend;
-import dyno.router.testing.RouterFixture;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -26,34 +24,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 @Timeout(30)
 class DynoCredentialsTest {
-    private static RouterFixture fx;
-    private static RecordingBackend backend;
+    private static RecordedRoute route;
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new RouterFixture();
-        backend = RecordingBackend.start();
-        fx.router.registry().add("web.1", backend.address());
+        route = RecordedRoute.start();
     }
 
     @AfterAll
     static void stop() {
-        fx.close();
-        backend.close();
+        route.close();
     }
-
-    private int seen;
 
     @BeforeEach
     void mark() {
-        seen = backend.events().size();
+        route.mark();
     }
 
     private String forwardedHead(String raw) throws Exception {
-        RawHttp.Conversation c = RawHttp.converse(fx.router.port(), raw.getBytes(StandardCharsets.ISO_8859_1), 300, 5000);
+        RawHttp.Conversation c = RawHttp.converse(route.port(), raw.getBytes(StandardCharsets.ISO_8859_1), 300, 5000);
         assertThat(c.statuses()).containsExactly(200);
-        await().atMost(Duration.ofSeconds(10)).until(() -> backend.events().size() > seen);
-        RecordingBackend.Event e = backend.events().get(seen);
+        RecordingBackend.Event e = route.since(1).get(0);
         assertThat(e.ambiguity()).isNull();
         return e.head();
     }
