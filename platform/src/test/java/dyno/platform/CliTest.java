@@ -90,4 +90,19 @@ class CliTest {
         assertThat(r.err()).contains("no running app").contains("dyno up --dir");
         assertThat(dyno("ps:scale", "--nope").status()).isEqualTo(2);
     }
+
+    @Test
+    void everySubcommandAnswersHelpAndNoArgumentsPrintsTheUsageOnce() {
+        for (String sub : List.of("up", "ps", "ps:scale", "ps:type", "ps:restart", "ps:stop", "logs", "down",
+                "dashboard", "bench", "router")) {
+            Result r = dyno(sub, "--help");
+            assertThat(r.status()).as(sub).isZero();
+            assertThat(r.out()).as(sub).startsWith("Usage: dyno " + sub);
+            assertThat(r.err()).as(sub).isEmpty();
+        }
+        Result none = dyno();
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.err()).contains("missing command");
+        assertThat(none.err().split("Usage: dyno", -1)).as(none.err()).hasSize(2); // once
+    }
 }

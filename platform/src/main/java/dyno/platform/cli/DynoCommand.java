@@ -26,13 +26,19 @@ public final class DynoCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        // picocli prints the message and the usage for a ParameterException: printing it here too showed it twice
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
     /** Runs the CLI and returns its exit status: 0 ok, 1 failure, 2 usage. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new DynoCommand());
+        // every subcommand answers --help (and -h, -V, --version), not only those that declare it
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+        }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String name = cmd.getCommandSpec().qualifiedName(" ");
             if (e instanceof IllegalArgumentException || e instanceof ApiException || e instanceof DaemonException
