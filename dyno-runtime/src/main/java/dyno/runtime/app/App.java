@@ -64,7 +64,7 @@ public record App(String name, Path dir, Procfile procfile, Map<String, String> 
             return Optional.empty();
         }
         List<FormationEntry> entries = new ArrayList<>();
-        for (ProcessType type : procfile.types()) {
+        for (ProcessType type : procfile.formationTypes()) {
             JsonNode e = formation.path(type.name());
             int quantity = e.path("quantity").asInt(0);
             DynoSize size;
@@ -88,7 +88,7 @@ public record App(String name, Path dir, Procfile procfile, Map<String, String> 
     /** The default first formation: one web dyno (when declared) and none of the other types. */
     public Formation defaultFormation() {
         List<FormationEntry> entries = new ArrayList<>();
-        for (ProcessType type : procfile.types()) {
+        for (ProcessType type : procfile.formationTypes()) {
             entries.add(new FormationEntry(type.name(), type.isWeb() ? 1 : 0, DynoSize.STANDARD_1X));
         }
         return Formation.of(entries);
@@ -100,7 +100,7 @@ public record App(String name, Path dir, Procfile procfile, Map<String, String> 
      */
     public Formation fit(Formation saved) {
         List<FormationEntry> entries = new ArrayList<>();
-        for (ProcessType type : procfile.types()) {
+        for (ProcessType type : procfile.formationTypes()) {
             entries.add(saved.entry(type.name()).orElse(new FormationEntry(type.name(), 0, DynoSize.STANDARD_1X)));
         }
         return Formation.of(entries);

@@ -19,6 +19,9 @@ import java.util.Optional;
  * {@code #} comments are ignored.
  */
 public record Procfile(List<ProcessType> types) {
+    /** The process type Heroku runs as the release phase, once per release, instead of as dynos. */
+    public static final String RELEASE = "release";
+
 
     public Procfile {
         types = List.copyOf(types);
@@ -78,15 +81,29 @@ public record Procfile(List<ProcessType> types) {
         return types.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
-    /** The declared type names, in file order. */
-    public List<String> names() {
-        return types.stream().map(ProcessType::name).toList();
+    /** The types that dynos run, in file order: all but {@link #RELEASE}, which runs once per release. */
+    public List<ProcessType> formationTypes() {
+        return types.stream().filter(t -> !t.name().equals(RELEASE)).toList();
     }
 
-    /** The declared type called {@code name}; fails naming the declared ones. */
+    /** The release phase's command, the {@code release} type, if declared. */
+    public Optional<ProcessType> releaseType() {
+        return type(RELEASE);
+    }
+
+    /** The names of the types that dynos run (not {@code release}), in file order. */
+    public List<String> names() {
+        return formationTypes().stream().map(ProcessType::name).toList();
+    }
+
+    /** The formation type called {@code name}; fails naming the declared ones. */
     public ProcessType require(String name) {
         requireNonNull(name, "name");
-        return type(name).orElseThrow(() -> new IllegalArgumentException(
+        if (name.equals(RELEASE) && type(RELEASE).isPresent()) {
+            throw new IllegalArgumentException("process type \"release\" is the release phase: it runs once per"
+                    + " release, before the dynos start, and is not scaled (expected one of: " + String.join(", ", names()) + ")");
+        }
+        return formationTypes().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                 "unknown process type \"" + name + "\" (expected one of: " + String.join(", ", names()) + ")"));
     }
 }

@@ -43,6 +43,16 @@ final class Dyno {
     Dyno successor;
     /** For a successor: the dyno it will replace once up; null otherwise. */
     Dyno replacing;
+    /** For a one-off: completes with its exit status when it ends; null for a formation dyno. */
+    java.util.concurrent.CompletableFuture<Integer> oneOff;
+    /** For a one-off a terminal runs: the pid of its command (the manager has no Process for it); else 0. */
+    long attachedPid;
+    /** The config vars the current (or next) process runs with. */
+    java.util.Map<String, String> config = java.util.Map.of();
+    /** The release the current (or last) process was started with; 0 when none is known. */
+    int release;
+    /** The exit status of the last process, set when it ended. */
+    int exitStatus;
     /** Name under which its processes are recorded for leftovers cleanup: unique among live runs. */
     final String recordKey;
 
@@ -89,7 +99,7 @@ final class Dyno {
     }
 
     long pid() {
-        return process == null ? 0 : process.pid();
+        return process != null ? process.pid() : attachedPid;
     }
 
     boolean running() {
@@ -97,7 +107,8 @@ final class Dyno {
     }
 
     DynoInfo info() {
-        return new DynoInfo(name, type.name(), state, size, type.command(), port, pid(), createdAt, updatedAt);
+        return new DynoInfo(name, type.name(), state, size, type.command(), port, pid(), createdAt, updatedAt, release,
+                oneOff != null);
     }
 
     void cancelTimers() {

@@ -69,6 +69,10 @@ public final class DynoManager implements AutoCloseable {
     private volatile Map<String, Long> resident = Map.of();
     private volatile boolean closed;
     private volatile AppIntent intent = AppIntent.STOPPED;
+    private final OneOffs oneOffs;
+    /** The config vars and release number processes start with from now on. */
+    private volatile Map<String, String> config;
+    private volatile int release;
 
     public DynoManager(App app, ManagerSettings settings, DynoListener listener) {
         this(app, settings, listener, Clock.systemUTC());
@@ -83,6 +87,8 @@ public final class DynoManager implements AutoCloseable {
         this.processes = new DynoProcesses(new PidRegistry(app.stateDir().resolve("pids")));
         this.memory = new MemoryWatch(settings);
         this.output = new DynoOutput(this.clock, this::emit);
+        this.oneOffs = new OneOffs(this.clock, settings);
+        this.config = app.env();
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dyno-manager");
             t.setDaemon(true);
@@ -128,15 +134,36 @@ public final class DynoManager implements AutoCloseable {
         return java.nio.file.Files.exists(store.file());
     }
 
+    /**
+     * Ends leftovers of a manager that was killed, so that one-offs can run before {@link #start}
+     * (the release phase). Idempotent; {@link #start} does it when not done yet.
+     */
+    public void prepare() {
+        call(() -> {
+            cleanLeftovers();
+            return null;
+        }).join();
+    }
+
+    private boolean cleaned;
+
+    private void cleanLeftovers() {
+        if (cleaned) {
+            return;
+        }
+        cleaned = true;
+        for (String name : processes.killLeftovers()) {
+            event(name, "Ended leftover process of a previous run");
+        }
+        // a manager killed while saving leaves a temp file; this manager is now the only writer
+        store.deleteLeftovers();
+    }
+
     /** Ends leftovers of a manager that was killed, then starts {@code initial}. */
     public void start(Formation initial) {
         requireNonNull(initial, "initial");
         call(() -> {
-            for (String name : processes.killLeftovers()) {
-                event(name, "Ended leftover process of a previous run");
-            }
-            // a manager killed while saving leaves a temp file; this manager is now the only writer
-            store.deleteLeftovers();
+            cleanLeftovers();
             apply(app.fit(initial));
             // one scan of /proc a tick for all dynos: keeps each tree known and samples its memory
             long scanMs = Math.min(SCAN_INTERVAL_MS, settings.memorySampleInterval().toMillis());
@@ -164,6 +191,72 @@ public final class DynoManager implements AutoCloseable {
     /** What the web process type is doing now (serving, restarting, sleeping...), as the router should see it. */
     public AppIntent intent() {
         return intent;
+    }
+
+    /**
+     * From now on, processes start with {@code config} as release {@code version}: dynos started
+     * or restarted later (a rolling {@link #restart} moves all of them).
+     */
+    public void useRelease(int version, Map<String, String> config) {
+        this.config = Map.copyOf(config);
+        this.release = version;
+    }
+
+    /** The release new processes start with (0 before {@link #useRelease}). */
+    public int release() {
+        return release;
+    }
+
+    /**
+     * Runs {@code command} once as a one-off dyno of {@code type} ({@code run.N}, {@code release.N})
+     * with {@code config}: never restarted, listed by {@link #dynos()} while it runs, its output in
+     * the log, stopped with the rest on close.
+     */
+    public CompletableFuture<OneOff> runOnce(String type, String command, Map<String, String> config, int release) {
+        return call(() -> {
+            if (closed) {
+                throw new IllegalStateException("the dyno manager is stopped");
+            }
+            Dyno d = oneOffs.create(type, command, config, release);
+            runs.launch(d);
+            snapshot();
+            return new OneOff(d.name, d.oneOff);
+        });
+    }
+
+    /** Reserves the name of a one-off that {@code dyno run} will start on a terminal: {@code run.N}. */
+    public CompletableFuture<String> reserveOneOff(String type) {
+        return call(() -> oneOffs.reserve(type));
+    }
+
+    /**
+     * Lists the process {@code pid}, which {@code dyno run} started as one-off {@code name}, until
+     * it ends; a closing manager ends its whole tree. Fails unless the process is proven that run.
+     */
+    public CompletableFuture<DynoInfo> attachOneOff(String name, String command, long pid) {
+        return call(() -> {
+            Dyno d = oneOffs.attach(name, command, pid, release);
+            event(name, "Attached process " + pid + " for `" + command + "`");
+            snapshot();
+            return d.info();
+        });
+    }
+
+    /** Stops one-off {@code name} (SIGTERM to its tree, SIGKILL with R12 after the stop timeout). */
+    public CompletableFuture<Void> stopOneOff(String name) {
+        return call(() -> {
+            Dyno d = oneOffs.get(name);
+            if (d == null) {
+                throw new IllegalArgumentException("no one-off dyno \"" + name + "\"");
+            }
+            if (d.attachedPid != 0) {
+                event(name, "Stopping all processes with SIGTERM");
+                processes.signal(d, false);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            d.retired = true;
+            return stop(d, DynoState.DOWN, false);
+        }).thenCompose(f -> f);
     }
 
     /** Resident memory of each running dyno's process tree at the last scan, in bytes. */
@@ -261,6 +354,11 @@ public final class DynoManager implements AutoCloseable {
                     d.retired = true;
                     stops.add(stop(d, DynoState.DOWN, false));
                 }
+                for (Dyno d : oneOffs.attached()) {
+                    event(d.name, "Stopping all processes with SIGTERM");
+                    processes.signal(d, false);
+                    stops.add(awaitAttachedEnd(d));
+                }
                 return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
             }).thenCompose(f -> f);
             all.get(graceMs + CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
@@ -289,17 +387,42 @@ public final class DynoManager implements AutoCloseable {
 
     // ---- on the manager thread ----
 
+    /** Waits, polling, for an attached one-off to end; SIGKILL with R12 after the stop timeout. */
+    private CompletableFuture<Void> awaitAttachedEnd(Dyno d) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
+        Runnable[] check = new Runnable[1];
+        boolean[] killed = {false};
+        check[0] = () -> {
+            if (!processes.alive(d)) {
+                event(d.name, "Process exited");
+                processes.forget(d);
+                oneOffEnded(d, 143);
+                done.complete(null);
+            } else if (!killed[0] && System.nanoTime() - deadline > 0) {
+                killed[0] = true;
+                runs.killNow(d);
+                exec.schedule(check[0], 100, TimeUnit.MILLISECONDS);
+            } else {
+                exec.schedule(check[0], 100, TimeUnit.MILLISECONDS);
+            }
+        };
+        check[0].run();
+        return done;
+    }
+
     /** Every run: the table's and the detached ones. */
     private List<Dyno> allRuns() {
         List<Dyno> all = new ArrayList<>(dynos.values());
         all.addAll(detached);
+        oneOffs.all().stream().filter(d -> d.attachedPid == 0).forEach(all::add);
         return all;
     }
 
     private void apply(Formation next) {
         store.save(next);
         formation = next;
-        for (ProcessType type : app.procfile().types()) {
+        for (ProcessType type : app.procfile().formationTypes()) {
             FormationEntry entry = next.entry(type.name()).orElseThrow();
             List<Dyno> ofType = dynos.values().stream().filter(d -> d.type.equals(type) && !d.retired)
                     .sorted(Comparator.comparingInt((Dyno d) -> d.index).reversed()).toList();
@@ -461,6 +584,8 @@ public final class DynoManager implements AutoCloseable {
 
     private void launch(Dyno d) {
         if (!closed) {
+            d.config = config;
+            d.release = release;
             runs.launch(d);
         }
     }
@@ -477,6 +602,10 @@ public final class DynoManager implements AutoCloseable {
     }
 
     private void becameUp(Dyno d) {
+        if (d.oneOff != null) {
+            setState(d, DynoState.UP);
+            return;
+        }
         d.upSince = clock.instant();
         d.wasUp = true;
         d.waking = false;
@@ -514,6 +643,10 @@ public final class DynoManager implements AutoCloseable {
 
     /** Drops a retired run that has no process left from wherever it is kept. */
     private void forgetRun(Dyno d) {
+        if (d.oneOff != null) {
+            oneOffEnded(d, d.exitStatus);
+            return;
+        }
         detached.remove(d);
         if (dynos.remove(d.name, d)) {
             releaseWaiter(d);
@@ -522,6 +655,11 @@ public final class DynoManager implements AutoCloseable {
     }
 
     private void crashed(Dyno d, int status) {
+        if (d.oneOff != null) {
+            setState(d, DynoState.DOWN);
+            oneOffEnded(d, status);
+            return;
+        }
         if (d.replacing != null) {
             setState(d, DynoState.CRASHED);
             abandonPreboot(d);
@@ -556,10 +694,25 @@ public final class DynoManager implements AutoCloseable {
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private void oneOffEnded(Dyno d, int status) {
+        oneOffs.ended(d, status);
+        snapshot();
+    }
+
     /** One scan of /proc for every dyno: their trees, their memory, R14 and R15. */
     private void scan() {
         List<Dyno> running = allRuns().stream().filter(Dyno::running).toList();
-        processes.scan(running);
+        List<Dyno> attached = oneOffs.attached();
+        List<Dyno> scanned = new ArrayList<>(running);
+        scanned.addAll(attached);
+        processes.scan(scanned);
+        for (Dyno d : attached) {
+            if (d.tree.isEmpty()) {
+                event(d.name, "Process exited");
+                processes.forget(d);
+                oneOffEnded(d, 0);
+            }
+        }
         Map<String, Long> sampled = new TreeMap<>(DynoManager::compareNames);
         Instant now = clock.instant();
         for (Dyno d : running) {
@@ -585,6 +738,9 @@ public final class DynoManager implements AutoCloseable {
         d.updatedAt = clock.instant();
         d.state = next;
         if (dynos.get(d.name) != d) {
+            if (oneOffs.get(d.name) == d) {
+                snapshot(); // a one-off: ps lists it, the router never sees it
+            }
             return; // a successor booting or a replaced run: neither ps nor the router sees it
         }
         snapshot();
@@ -605,7 +761,10 @@ public final class DynoManager implements AutoCloseable {
     }
 
     private void snapshot() {
-        snapshot = dynos.values().stream().map(Dyno::info).toList();
+        List<DynoInfo> all = new ArrayList<>();
+        dynos.values().forEach(d -> all.add(d.info()));
+        oneOffs.all().forEach(d -> all.add(d.info()));
+        snapshot = List.copyOf(all);
     }
 
     /** Tells the listener when what the web process type is doing changed. */

@@ -89,7 +89,7 @@ final class DynoRuns {
         d.launchedSize = d.size;
         ProcessBuilder pb = DynoProcesses.builder(command).directory(app.dir().toFile());
         Map<String, String> env = pb.environment();
-        env.putAll(app.env());
+        env.putAll(d.config);
         env.put("PORT", Integer.toString(d.port));
         env.put("DYNO", d.name);
         env.put("PS", d.name);
@@ -192,6 +192,7 @@ final class DynoRuns {
         }
         processes.signal(d, true); // the anchor, quietly: the dyno has nothing else left
         int status = p.exitValue();
+        d.exitStatus = status;
         d.cancelTimers();
         d.process = null;
         ports.release(d.port);
