@@ -695,8 +695,10 @@ public final class DynoManager implements AutoCloseable {
     }
 
     private void oneOffEnded(Dyno d, int status) {
-        oneOffs.ended(d, status);
-        snapshot();
+        if (oneOffs.ended(d)) {
+            snapshot(); // before its waiter learns the status: it is no longer listed by then
+            d.oneOff.complete(status);
+        }
     }
 
     /** One scan of /proc for every dyno: their trees, their memory, R14 and R15. */

@@ -78,11 +78,9 @@ final class OneOffs {
         return byName.get(name);
     }
 
-    /** Forgets {@code d}, which ended with {@code status}. */
-    void ended(Dyno d, int status) {
-        if (byName.remove(d.name, d)) {
-            d.oneOff.complete(status);
-        }
+    /** Forgets {@code d}, which ended; whether it was known. */
+    boolean ended(Dyno d) {
+        return byName.remove(d.name, d);
     }
 
     /** Every one-off, in name order. */
