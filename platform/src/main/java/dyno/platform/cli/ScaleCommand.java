@@ -24,6 +24,11 @@ final class ScaleCommand implements Callable<Integer> {
     AppDir app;
     @Parameters(paramLabel = "TYPE=N", arity = "0..*")
     List<String> changes = new ArrayList<>();
+    @CommandLine.Option(names = "--wait", description = "Return only once every dyno is up on the latest release (ps:wait).")
+    boolean await;
+    @CommandLine.Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --wait: give up after this long, exit 1 (default: 10m).")
+    java.time.Duration timeout = java.time.Duration.ofMinutes(10);
 
     @Override
     public Integer call() {
@@ -49,6 +54,9 @@ final class ScaleCommand implements Callable<Integer> {
         JsonNode result = client.patch(client.appPath("/formation"), Map.of("updates", updates));
         out.println("done, now running " + PsFormat.running(result, List.copyOf(types)) + ".");
         out.flush();
+        if (await) {
+            FormationWait.await(client, null, java.time.Duration.ofMillis(250), timeout, out);
+        }
         return 0;
     }
 

@@ -9,6 +9,10 @@ import dyno.router.RouterConfig;
 import dyno.router.log.AccessLogSettings;
 import dyno.router.log.AccessLogWriter;
 import dyno.runtime.app.App;
+import dyno.runtime.app.EnvFile;
+import dyno.runtime.release.Deployer;
+import dyno.runtime.release.ReleaseFailedException;
+import dyno.runtime.release.Releases;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.ScaleChange;
 import dyno.runtime.log.LogBuffer;
@@ -17,7 +21,9 @@ import dyno.runtime.manager.DynoManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -46,6 +52,8 @@ public final class Daemon implements AutoCloseable {
     /** The access log's own writer ({@code --access-log stdout|FILE}), else null (the app log or off). */
     private final AccessLogWriter accessLog;
     private final DynoManager manager;
+    /** Set once the manager exists; closed with the daemon. */
+    private Deployer deployer;
     private final ControlApi api;
     private final Metrics metrics;
     private final ScheduledExecutorService idler;
@@ -116,6 +124,15 @@ public final class Daemon implements AutoCloseable {
             start = options.formation().isEmpty() ? initial
                     : ScaleChange.applyAll(initial, ScaleChange.parseAll(options.formation()));
             this.hints = hintsFor(start, options.formation().isEmpty() && !manager.hasSavedFormation());
+            Path envFile = options.envFile() != null ? options.envFile() : app.dir().resolve(".env");
+            this.deployer = new Deployer(Releases.open(app.stateDir().resolve("releases.json"), app.env(), Clock.systemUTC()),
+                    manager, () -> EnvFile.readIfExists(envFile));
+            manager.prepare();
+            try {
+                deployer.prepare(); // the release phase: before any dyno starts
+            } catch (ReleaseFailedException e) {
+                throw new DaemonException(e.getMessage());
+            }
             manager.start(start);
             metrics.start();
             String token = newToken();
@@ -123,6 +140,12 @@ public final class Daemon implements AutoCloseable {
                     options.metricsPublic());
             new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
         } catch (IOException | RuntimeException e) {
+            if (managerRef.get() != null) {
+                managerRef.get().close(); // nothing it started outlives a daemon that could not start
+            }
+            if (deployer != null) {
+                deployer.close();
+            }
             if (metricsRef.get() != null) {
                 metricsRef.get().close();
             }
@@ -218,6 +241,11 @@ public final class Daemon implements AutoCloseable {
         return manager;
     }
 
+    /** Releases and config changes of the app. */
+    public Deployer deployer() {
+        return deployer;
+    }
+
     /** Asks the foreground {@link #awaitStop()} to return. */
     public void requestStop() {
         stopped.countDown();
@@ -236,6 +264,7 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         idler.shutdownNow();
+        deployer.close();
         manager.close();
         api.close();
         router.close();
