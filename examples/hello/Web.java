@@ -23,11 +23,13 @@ public final class Web {
         // connection (as the router's are) waits ~40 ms for a delayed ACK between the two.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         String dyno = System.getenv().getOrDefault("DYNO", "web.local");
+        // a config var: dyno config:set GREETING=Hi makes a new release and restarts the dynos with it
+        String greeting = System.getenv().getOrDefault("GREETING", "Hello");
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "5000"));
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 1024);
         server.createContext("/", ex -> {
             if (ex.getRequestURI().getPath().equals("/")) {
-                send(ex, 200, "Hello from " + dyno + "\n");
+                send(ex, 200, greeting + " from " + dyno + "\n");
             } else {
                 send(ex, 404, "Not found\n");
             }

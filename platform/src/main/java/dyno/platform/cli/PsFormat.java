@@ -20,7 +20,12 @@ final class PsFormat {
     /** {@code === web (Standard-1X): cmd (2)} then one line per dyno, a blank line between types. */
     static String dynos(JsonNode dynos, Instant now) {
         Map<String, List<JsonNode>> byType = new LinkedHashMap<>();
+        List<JsonNode> oneOffs = new ArrayList<>();
         for (JsonNode d : dynos) {
+            if (d.path("one_off").asBoolean()) {
+                oneOffs.add(d);
+                continue;
+            }
             byType.computeIfAbsent(d.path("type").asText() + "\u0000" + d.path("size").asText(), k -> new ArrayList<>()).add(d);
         }
         StringBuilder out = new StringBuilder();
@@ -35,6 +40,19 @@ final class PsFormat {
                 Instant since = Instant.parse(d.path("updated_at").asText());
                 out.append(d.path("name").asText()).append(": ").append(d.path("state").asText()).append(' ')
                         .append(WHEN.format(since)).append(" (~ ").append(ago(Duration.between(since, now))).append(" ago)\n");
+            }
+        }
+        if (!oneOffs.isEmpty()) {
+            // Heroku's section for one-offs: one line each, with its size and command
+            if (out.length() > 0) {
+                out.append('\n');
+            }
+            out.append("=== run: one-off processes (").append(oneOffs.size()).append(")\n");
+            for (JsonNode d : oneOffs) {
+                Instant since = Instant.parse(d.path("updated_at").asText());
+                out.append(d.path("name").asText()).append(" (").append(d.path("size").asText()).append("): ")
+                        .append(d.path("state").asText()).append(' ').append(WHEN.format(since)).append(" (~ ")
+                        .append(ago(Duration.between(since, now))).append(" ago): ").append(d.path("command").asText()).append('\n');
             }
         }
         return out.length() == 0 ? "No dynos running.\n" : out.toString();
