@@ -2,6 +2,7 @@ package dyno.router.cli;
 
 import dyno.router.AccessLogSink;
 import dyno.router.FileLimits;
+import dyno.router.ListenException;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.RouterListener;
@@ -151,7 +152,8 @@ public final class RouterCommand implements Callable<Integer> {
             }
             stopped.countDown();
             // port taken, log file not writable: one line, no stack trace
-            spec.commandLine().getErr().println("dyno router: " + e.getMessage());
+            spec.commandLine().getErr().println("dyno router: " + (e instanceof ListenException listen
+                    ? listen.messageWithHint("--port", "--host") : e.getMessage()));
             return 1;
         }
         Thread hook = new Thread(this::stop, "dyno-router-shutdown");

@@ -74,7 +74,7 @@ class RouterCommandTest {
                     .execute("--port", Integer.toString(taken.getLocalPort()), "--backend", "127.0.0.1:1");
             assertThat(code).isEqualTo(1);
             assertThat(err.toString().trim()).isEqualTo("dyno router: cannot listen on 127.0.0.1:" + taken.getLocalPort()
-                    + ": the address is already in use");
+                    + ": the address is already in use (choose another with --port)");
         }
     }
 

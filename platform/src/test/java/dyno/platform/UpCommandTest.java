@@ -1,0 +1,127 @@
+package dyno.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dyno.platform.client.DaemonInfo;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dyno up} and {@code dyno router} as a user runs them, each in a JVM of its own: a taken port.
+ */
+@Timeout(240)
+class UpCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int status, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    /** {@code dyno ARGS} in a JVM of its own, run in {@code cwd}; output goes to files in {@code tmp}. */
+    private Process start(Path cwd, String name, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "dyno.platform.cli.DynoCommand"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(cwd.toFile())
+                .redirectOutput(tmp.resolve(name + ".out").toFile())
+                .redirectError(tmp.resolve(name + ".err").toFile())
+                .start();
+    }
+
+    private Run finish(Process p, String name) throws Exception {
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("dyno " + name + " did not exit: " + Files.readString(tmp.resolve(name + ".out")));
+        }
+        return new Run(p.exitValue(), Files.readString(tmp.resolve(name + ".out")),
+                Files.readString(tmp.resolve(name + ".err")));
+    }
+
+    private Run run(String name, String... args) throws Exception {
+        return finish(start(tmp, name, args), name);
+    }
+
+    private Path helloApp() throws IOException {
+        return TestApps.helloApp(Files.createDirectory(tmp.resolve("app")));
+    }
+
+    private static void assertOneLineNoStackTrace(Run r, String expected) {
+        assertThat(r.status()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo(expected + "\n");
+        assertThat(r.all()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** Nothing of the app is left: no daemon.json, no process whose working directory is the app's. */
+    private static void assertNothingLeftRunning(Path app) throws IOException {
+        assertThat(DaemonInfo.file(app)).doesNotExist();
+        assertThat(processesIn(app)).isEmpty();
+    }
+
+    /** Processes whose working directory is {@code dir} or below (every dyno runs in its app's). */
+    static List<String> processesIn(Path dir) throws IOException {
+        Path real = dir.toRealPath();
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                try {
+                    if (Files.readSymbolicLink(p.resolve("cwd")).startsWith(real)) {
+                        found.add(p.getFileName() + " " + Files.readString(p.resolve("cmdline")).replace('\0', ' '));
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile, or not ours to look at
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aTakenRouterPortIsOneLineNamingTheAddressAndTheFlag() throws Exception {
+        Path app = helloApp();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Run r = run("up", "up", "--dir", app.toString(), "--port", Integer.toString(port), "--no-color");
+            assertOneLineNoStackTrace(r, "dyno up: router: cannot listen on 127.0.0.1:" + port
+                    + ": the address is already in use (choose another with --port)");
+        }
+        assertNothingLeftRunning(app);
+    }
+
+    @Test
+    void aTakenControlApiPortIsOneLineNamingTheAddressAndTheFlag() throws Exception {
+        Path app = helloApp();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Run r = run("up", "up", "--dir", app.toString(), "--port", "0", "--api-port", Integer.toString(port),
+                    "--no-color");
+            assertOneLineNoStackTrace(r, "dyno up: control API: cannot listen on 127.0.0.1:" + port
+                    + ": the address is already in use (choose another with --api-port, or 0 for any free port)");
+            assertThat(r.out()).doesNotContain("Starting process"); // found before any dyno started
+        }
+        assertNothingLeftRunning(app);
+    }
+
+    @Test
+    void aTakenPortOfTheRouterAloneIsOneLineNamingTheAddressAndTheFlag() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Run r = run("router", "router", "--port", Integer.toString(port), "--backend", "127.0.0.1:1");
+            assertOneLineNoStackTrace(r, "dyno router: cannot listen on 127.0.0.1:" + port
+                    + ": the address is already in use (choose another with --port)");
+        }
+    }
+}
