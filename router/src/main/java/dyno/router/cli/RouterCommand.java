@@ -190,7 +190,9 @@ public final class RouterCommand implements Callable<Integer> {
 
     /** Runs {@code dyno router} on its own: {@code java -cp ... dyno.router.cli.RouterCommand --backend ...}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RouterCommand()).execute(args));
+        CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router");
+        cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
+        System.exit(cli.execute(args));
     }
 
     /** Asks a running {@link #call()} to close the router and return; waits up to 15 s for it. */

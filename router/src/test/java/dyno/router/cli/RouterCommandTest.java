@@ -120,4 +120,15 @@ class RouterCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--header-timeout: 'soon'");
     }
+
+    @Test
+    void aBadValueIsOneLineWithTheCommandNameNotTheWholeUsage() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router").setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
+        int code = cli.execute("--port", "0", "--backend", "127.0.0.1:5001", "--max-head-size", "1k");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("dyno router: --max-head-size: '1k' (expected: a size from 16k to 16m, e.g. 64k)"
+                + System.lineSeparator());
+    }
 }
