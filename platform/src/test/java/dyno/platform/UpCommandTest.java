@@ -1,14 +1,23 @@
 package dyno.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dyno.platform.client.DaemonInfo;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dyno up} and {@code dyno router} as a user runs them, each in a JVM of its own: a taken port.
+ * {@code dyno up} and {@code dyno router} as a user runs them, each in a JVM of its own: a taken port,
+ * the router's timeouts and in-flight limit.
  */
 @Timeout(240)
 class UpCommandTest {
@@ -122,6 +132,68 @@ class UpCommandTest {
             Run r = run("router", "router", "--port", Integer.toString(port), "--backend", "127.0.0.1:1");
             assertOneLineNoStackTrace(r, "dyno router: cannot listen on 127.0.0.1:" + port
                     + ": the address is already in use (choose another with --port)");
+        }
+    }
+
+    @Test
+    void badTimeoutsAndInFlightLimitsAreOneLineUsageErrors() throws Exception {
+        Path app = helloApp();
+        for (String[] bad : new String[][] {{"--request-timeout", "0s"}, {"--idle-timeout", "25h"},
+                {"--connect-timeout", "fast"}, {"--max-inflight-per-dyno", "0"}}) {
+            CliTest.Result r = CliTest.dyno("up", "--dir", app.toString(), "--port", "0", bad[0], bad[1]);
+            assertThat(r.status()).as(bad[0]).isEqualTo(2);
+            assertThat(r.err().lines()).as(bad[0]).singleElement().asString()
+                    .startsWith("dyno up: " + bad[0] + ": '" + bad[1] + "' (expected: ")
+                    .contains(bad[0].equals("--max-inflight-per-dyno") ? "from 1 to 100000" : "from 1ms to 24h");
+        }
+        assertNothingLeftRunning(app);
+    }
+
+    @Test
+    void upPassesTheInFlightLimitAndTheRequestTimeoutToItsRouter() throws Exception {
+        Path app = helloApp();
+        Process up = start(tmp, "up", "up", "--dir", app.toString(), "--port", "0", "--no-color", "--stop-timeout", "5s",
+                "--max-inflight-per-dyno", "1", "--request-timeout", "2s");
+        try {
+            int port = awaitRouter(app, up);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> TestApps.get(port, "/").statusCode() == 200);
+            // a response that streams for a while keeps one request in flight: the one the limit allows
+            HttpResponse<InputStream> stream = TestApps.HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/stream?chunks=100&ms=200")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader body = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                assertThat(body.readLine()).isEqualTo("web.1 chunk 1");
+                HttpResponse<String> second = TestApps.get(port, "/");
+                assertThat(second.statusCode()).isEqualTo(503);
+                await().atMost(10, TimeUnit.SECONDS).until(() -> output(app, "up").contains("at=error code=H11"));
+            }
+            // the stream abandoned, the limit frees up
+            await().atMost(60, TimeUnit.SECONDS).until(() -> TestApps.get(port, "/").statusCode() == 200);
+
+            HttpResponse<String> slow = TestApps.get(port, "/work?ms=10000");
+            assertThat(slow.statusCode()).isEqualTo(503);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> output(app, "up").contains("at=error code=H12"));
+        } finally {
+            up.destroy(); // SIGTERM: a graceful stop
+            up.waitFor(60, TimeUnit.SECONDS);
+            up.destroyForcibly();
+        }
+        assertThat(up.exitValue()).isZero();
+        assertNothingLeftRunning(app);
+    }
+
+    /** Waits until the daemon of {@code app} has written daemon.json and returns its router port. */
+    private int awaitRouter(Path app, Process up) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> DaemonInfo.readLive(app).isPresent() || !up.isAlive());
+        return DaemonInfo.readLive(app).orElseThrow(() -> new AssertionError("dyno up exited: "
+                + output(app, "up"))).routerPort();
+    }
+
+    private String output(Path app, String name) {
+        try {
+            return Files.readString(tmp.resolve(name + ".out")) + Files.readString(tmp.resolve(name + ".err"));
+        } catch (IOException e) {
+            return "";
         }
     }
 }

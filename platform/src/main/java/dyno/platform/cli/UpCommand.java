@@ -6,6 +6,7 @@ import dyno.router.Balance;
 import dyno.router.FileLimits;
 import dyno.router.RouterConfig;
 import dyno.router.cli.RouterCommand;
+import dyno.router.cli.RouterLimitOptions;
 import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -108,6 +110,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "Plain log prefixes.")
     boolean noColor;
 
+    @Mixin
+    RouterLimitOptions limits = new RouterLimitOptions();
+
     @Override
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
@@ -120,6 +125,7 @@ final class UpCommand implements Callable<Integer> {
                     spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
                     FileLimits.openFileLimit(), "--max-connections"));
             router.maxHeadBytes(RouterCommand.parseSize("--max-head-size", maxHeadSize));
+            limits.applyTo(router);
             accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -122,6 +122,21 @@ class RouterCommandTest {
     }
 
     @Test
+    void rejectsTimeoutsAndInFlightLimitsOutOfRangeNamingTheFlagAndTheRange() {
+        for (String[] bad : new String[][] {{"--request-timeout", "0s"}, {"--connect-timeout", "soon"},
+                {"--idle-timeout", "25h"}, {"--request-timeout", "99999999999999999999h"},
+                {"--max-inflight-per-dyno", "0"}, {"--max-inflight-per-dyno", "100001"},
+                {"--max-inflight-per-dyno", "lots"}}) {
+            StringWriter err = new StringWriter();
+            int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true))
+                    .execute("--port", "0", "--backend", "127.0.0.1:5001", bad[0], bad[1]);
+            assertThat(code).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err.toString()).as(String.join(" ", bad)).contains(bad[0] + ": '" + bad[1] + "' (expected: ")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void aBadValueIsOneLineWithTheCommandNameNotTheWholeUsage() {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router").setErr(new PrintWriter(err, true));
