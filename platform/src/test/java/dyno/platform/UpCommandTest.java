@@ -3,6 +3,9 @@ package dyno.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dyno.platform.client.ApiClient;
 import dyno.platform.client.DaemonInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dyno up} and {@code dyno router} as a user runs them, each in a JVM of its own: a taken port,
- * the router's timeouts and in-flight limit.
+ * the router's timeouts and in-flight limit, {@code -f/--procfile} (and {@code dyno bench}'s).
  */
 @Timeout(240)
 class UpCommandTest {
@@ -179,6 +182,58 @@ class UpCommandTest {
             up.destroyForcibly();
         }
         assertThat(up.exitValue()).isZero();
+        assertNothingLeftRunning(app);
+    }
+
+    @Test
+    void procfileFlagReadsAnotherFileRelativeToTheCurrentDirectoryAndKeepsStateInDir() throws Exception {
+        Path app = Files.createDirectory(tmp.resolve("app"));
+        Files.writeString(app.resolve("Procfile"), "web: sh -c 'exit 3'\n"); // not the one to run
+        Path dev = Files.createDirectory(tmp.resolve("procs")).resolve("Procfile.dev");
+        Files.writeString(dev, Files.readString(TestApps.helloApp(Files.createDirectory(tmp.resolve("hello")))
+                .resolve("Procfile")).lines().filter(l -> l.startsWith("web:")).findFirst().orElseThrow()
+                + "\nclock: sleep 1000\n");
+
+        // run in tmp: "procs/Procfile.dev" is relative to the current directory, not to --dir
+        Process up = start(tmp, "up", "up", "--dir", "app", "-f", "procs/Procfile.dev", "--formation", "web=1,clock=1",
+                "--port", "0", "--no-color", "--stop-timeout", "5s");
+        try {
+            int port = awaitRouter(app, up);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> TestApps.get(port, "/").statusCode() == 200);
+            assertThat(TestApps.get(port, "/").body()).isEqualTo("Hello from web.1\n");
+            ApiClient api = ApiClient.forDir(app);
+            List<String> dynos = new ArrayList<>();
+            for (JsonNode d : api.get(api.appPath("/dynos"))) {
+                dynos.add(d.path("name").asText() + " " + d.path("command").asText());
+            }
+            assertThat(dynos).anyMatch(d -> d.equals("clock.1 sleep 1000"));
+            assertThat(app.resolve(".dyno")).isDirectory();
+            assertThat(dev.resolveSibling(".dyno")).doesNotExist();
+        } finally {
+            up.destroy();
+            up.waitFor(60, TimeUnit.SECONDS);
+            up.destroyForcibly();
+        }
+        assertNothingLeftRunning(app);
+
+        Run missing = finish(start(tmp, "missing", "up", "--dir", "app", "--procfile", "procs/Procfile.nope",
+                "--port", "0"), "missing");
+        assertOneLineNoStackTrace(missing, "dyno up: " + tmp.resolve("procs/Procfile.nope")
+                + ": no such file (expected: a Procfile, with lines like \"web: command\")");
+    }
+
+    @Test
+    void benchStartsTheAppWithTheProcfileItIsGiven() throws Exception {
+        Path app = Files.createDirectory(tmp.resolve("app"));
+        Files.writeString(app.resolve("Procfile"), "web: sh -c 'exit 3'\n"); // not the one to run
+        Path hello = TestApps.helloApp(Files.createDirectory(tmp.resolve("hello"))).resolve("Procfile");
+        CliTest.Result r = CliTest.dyno("bench", "--dir", app.toString(), "--procfile", hello.toString(),
+                "--scale", "web=1", "--duration", "1s", "--warmup", "1s", "--concurrency", "2", "--path", "/",
+                "--out", tmp.resolve("bench.html").toString(), "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode step = new ObjectMapper().readTree(r.out()).path("steps").get(0);
+        assertThat(step.path("requests").asLong()).isPositive();
+        assertThat(step.path("errors").asLong()).isZero();
         assertNothingLeftRunning(app);
     }
 

@@ -28,6 +28,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "App directory with a Procfile (default: .).")
     Path dir = Path.of(".");
 
+    @Option(names = {"-f", "--procfile"}, paramLabel = "FILE",
+            description = "Procfile to read instead of DIR/Procfile; relative to the current directory. State and"
+                    + " .env stay in DIR.")
+    Path procfile;
+
     @Option(names = "--app", description = "App name (default: the directory's name).")
     String app;
 
@@ -141,7 +146,7 @@ final class UpCommand implements Callable<Integer> {
             settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
         }
         DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings,
-                apiPort, metricsPublic, accessLogSettings);
+                apiPort, metricsPublic, accessLogSettings).withProcfile(procfile);
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
         Daemon daemon = Daemon.start(options, console);
         Signal.handle(new Signal("INT"), s -> daemon.requestStop());

@@ -64,7 +64,7 @@ public final class Daemon implements AutoCloseable {
     private long lastBusyMillis;
 
     private Daemon(DaemonOptions options, Consumer<LogLine> console) throws IOException {
-        this.app = App.load(options.dir(), options.appName(), options.envFile());
+        this.app = App.load(options.dir(), options.appName(), options.envFile(), options.procfile());
         this.lock = DaemonLock.tryAcquire(app.stateDir()).orElseThrow(() -> new DaemonException(
                 "app \"" + app.name() + "\" is already running in " + app.dir()
                         + DaemonInfo.readLive(app.dir()).map(d -> " (pid " + d.pid() + ", router on port " + d.routerPort() + ")").orElse("")
