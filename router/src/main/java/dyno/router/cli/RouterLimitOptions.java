@@ -31,8 +31,8 @@ public final class RouterLimitOptions {
     String requestTimeout;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION",
-            description = "Silence allowed on either side once a response has begun; past it H15 (dyno) or"
-                    + " H28 (client); also how long an idle client connection is kept (default: 55s).")
+            description = "Silence allowed while a request or response streams; past it H15 (dyno side) or"
+                    + " H28 (client side); also for tunnels and idle keep-alive connections (default: 55s).")
     String idleTimeout;
 
     @Option(names = "--max-inflight-per-dyno", paramLabel = "N",
