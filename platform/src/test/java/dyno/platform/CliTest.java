@@ -88,7 +88,10 @@ class CliTest {
         Result r = dyno("ps", "--dir", dir.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("no running app").contains("dyno up --dir");
-        assertThat(dyno("ps:scale", "--nope").status()).isEqualTo(2);
+        Result unknown = dyno("ps:scale", "--nope");
+        assertThat(unknown.status()).isEqualTo(2);
+        // one line naming the command and the option, not the whole usage after it
+        assertThat(unknown.err()).startsWith("dyno ps:scale: Unknown option: '--nope'").doesNotContain("Usage:");
     }
 
     @Test

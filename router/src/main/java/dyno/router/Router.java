@@ -52,7 +52,11 @@ public final class Router implements AutoCloseable {
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
-    /** Binds {@code config.host():config.port()} and returns once listening. */
+    /**
+     * Binds {@code config.host():config.port()} and returns once listening.
+     *
+     * @throws ListenException when the address cannot be bound (taken, privileged, not this machine's)
+     */
     public static Router start(RouterConfig config, RouterListener listener) {
         requireNonNull(config, "config");
         requireNonNull(listener, "listener");
@@ -82,9 +86,7 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("Interrupted while binding " + config.host() + ":" + config.port(), e);
         } catch (Exception e) { // bind() rethrows the socket's IOException undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + (e.getMessage() != null && e.getMessage().contains("Address already in use")
-                    ? "the address is already in use" : String.valueOf(e.getMessage())), e);
+            throw new ListenException(config.host(), config.port(), e);
         }
     }
 

@@ -31,13 +31,33 @@ public record App(String name, Path dir, Procfile procfile, Map<String, String> 
 
     /** Loads the app in {@code dir}; {@code name} defaults to the directory's name. */
     public static App load(Path dir, String name, Path envFile) {
+        return load(dir, name, envFile, null);
+    }
+
+    /**
+     * Loads the app in {@code dir} with the process types of {@code procfile} (foreman's {@code -f}):
+     * null for {@code DIR/Procfile}, a relative path resolved against the current directory. The app's
+     * state ({@code DIR/.dyno}), {@code .env} and {@code app.json} stay in {@code dir}.
+     */
+    public static App load(Path dir, String name, Path envFile, Path procfile) {
         Path abs = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs)) {
-            throw new ConfigException(abs, 0, "not a directory (expected: an app directory with a Procfile)");
+            throw new ConfigException(abs, 0, "not a directory (expected: an app directory"
+                    + (procfile == null ? " with a Procfile)" : ")"));
         }
-        Procfile procfile = Procfile.read(abs.resolve("Procfile"));
+        Procfile types;
+        if (procfile == null) {
+            types = Procfile.read(abs.resolve("Procfile"));
+        } else {
+            Path file = procfile.toAbsolutePath().normalize();
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(file, 0, (Files.isDirectory(file) ? "a directory" : "no such file")
+                        + " (expected: a Procfile, with lines like \"web: command\")");
+            }
+            types = Procfile.read(file);
+        }
         Map<String, String> env = EnvFile.readIfExists(envFile == null ? abs.resolve(".env") : envFile);
-        return new App(name == null ? abs.getFileName().toString() : name, abs, procfile, env);
+        return new App(name == null ? abs.getFileName().toString() : name, abs, types, env);
     }
 
     /** {@code DIR/.dyno}, where the running daemon keeps its state. */

@@ -67,4 +67,45 @@ class AppTest {
         assertThatThrownBy(() -> App.load(dir, null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no Procfile");
     }
+
+    @Test
+    void anotherProcfileGivesTheTypesAndTheDirectoryKeepsStateAndEnv() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
+        Files.writeString(dir.resolve(".env"), "A=1\n");
+        Path other = Files.createDirectory(dir.resolve("elsewhere")).resolve("Procfile.dev");
+        Files.writeString(other, "web: ./web --dev\nclock: ./clock\n");
+
+        App app = App.load(dir, null, null, other);
+        assertThat(app.procfile().names()).containsExactly("web", "clock");
+        assertThat(app.procfile().require("web").command()).isEqualTo("./web --dev");
+        assertThat(app.dir()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(app.stateDir()).isEqualTo(dir.toAbsolutePath().resolve(".dyno"));
+        assertThat(app.env()).containsEntry("A", "1");
+        assertThat(App.load(dir, null, null, null).procfile().names()).containsExactly("web");
+    }
+
+    @Test
+    void aRelativeProcfileResolvesAgainstTheCurrentDirectoryNotTheAppDirectory() throws Exception {
+        Path relative = Path.of("target", "app-test-" + System.nanoTime(), "Procfile.dev");
+        Files.createDirectories(relative.getParent());
+        Files.writeString(relative, "web: ./from-the-current-directory\n");
+        Files.createDirectories(dir.resolve(relative.getParent()));
+        Files.writeString(dir.resolve(relative), "web: ./from-the-app-directory\n");
+        try {
+            assertThat(App.load(dir, null, null, relative).procfile().require("web").command())
+                    .isEqualTo("./from-the-current-directory");
+        } finally {
+            Files.delete(relative);
+            Files.delete(relative.getParent());
+        }
+    }
+
+    @Test
+    void aMissingOrDirectoryProcfileIsAConfigErrorNamingIt() {
+        Path missing = dir.resolve("Procfile.nope");
+        assertThatThrownBy(() -> App.load(dir, null, null, missing))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(missing + ": no such file");
+        assertThatThrownBy(() -> App.load(dir, null, null, dir))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(dir + ": a directory");
+    }
 }

@@ -39,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "App directory (default: .). Started for the run if not running.")
     Path dir = Path.of(".");
+    @Option(names = {"-f", "--procfile"}, paramLabel = "FILE", description = "Procfile to read when bench starts the app"
+            + " (default: DIR/Procfile); relative to the current directory.")
+    Path procfile;
     @Option(names = "--path", description = "Request path (default: ${DEFAULT-VALUE}).", defaultValue = "/work?ms=20")
     String path;
     @Option(names = "--scale", description = "Steps, e.g. web=1,2,4,8 (default: ${DEFAULT-VALUE}).", defaultValue = "web=1,2,4,8")
@@ -78,7 +81,9 @@ final class BenchCommand implements Callable<Integer> {
             stderr.println("Starting the app in " + dir.toAbsolutePath().normalize() + " for the run...");
             stderr.flush();
             started = Daemon.start(new DaemonOptions(dir, null, null, List.of(), Duration.ofDays(1),
-                    RouterConfig.builder().port(0).build(), ManagerSettings.defaults()), line -> { });
+                    RouterConfig.builder().port(0).build(), ManagerSettings.defaults()).withProcfile(procfile), line -> { });
+        } else if (procfile != null) {
+            stderr.println("Note: --procfile is not used: the app is already running (with the Procfile it was started with)");
         }
         try {
             ApiClient api = ApiClient.forDir(dir);
@@ -137,7 +142,8 @@ final class BenchCommand implements Callable<Integer> {
             String label = "balance " + balance.id() + " web=" + dynos;
             progress(stderr, label + ": starting...");
             try (Daemon daemon = Daemon.start(new DaemonOptions(dir, null, null, List.of("web=" + dynos), Duration.ofDays(1),
-                    RouterConfig.builder().port(0).balance(balance).build(), ManagerSettings.defaults()), line -> { })) {
+                    RouterConfig.builder().port(0).balance(balance).build(), ManagerSettings.defaults())
+                    .withProcfile(procfile), line -> { })) {
                 ApiClient api = ApiClient.forDir(dir);
                 scaleWeb(api, dynos);
                 URI target = URI.create("http://127.0.0.1:" + daemon.routerPort() + path);

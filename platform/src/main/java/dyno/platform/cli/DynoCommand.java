@@ -2,6 +2,7 @@ package dyno.platform.cli;
 
 import dyno.platform.client.ApiException;
 import dyno.platform.daemon.DaemonException;
+import dyno.router.cli.OneLineUsageErrors;
 import dyno.router.cli.RouterCommand;
 import dyno.runtime.app.ConfigException;
 import picocli.CommandLine;
@@ -40,6 +41,8 @@ public final class DynoCommand implements Runnable {
                 sub.getCommandSpec().mixinStandardHelpOptions(true);
             }
         }
+        // a bad value is one line naming the flag, not the flag and then the whole usage
+        cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String name = cmd.getCommandSpec().qualifiedName(" ");
             if (e instanceof IllegalArgumentException || e instanceof ApiException || e instanceof DaemonException

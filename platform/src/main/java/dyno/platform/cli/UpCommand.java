@@ -6,6 +6,7 @@ import dyno.router.Balance;
 import dyno.router.FileLimits;
 import dyno.router.RouterConfig;
 import dyno.router.cli.RouterCommand;
+import dyno.router.cli.RouterLimitOptions;
 import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -25,6 +27,11 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "App directory with a Procfile (default: .).")
     Path dir = Path.of(".");
+
+    @Option(names = {"-f", "--procfile"}, paramLabel = "FILE",
+            description = "Procfile to read instead of DIR/Procfile; relative to the current directory. State and"
+                    + " .env stay in DIR.")
+    Path procfile;
 
     @Option(names = "--app", description = "App name (default: the directory's name).")
     String app;
@@ -108,6 +115,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "Plain log prefixes.")
     boolean noColor;
 
+    @Mixin
+    RouterLimitOptions limits = new RouterLimitOptions();
+
     @Override
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
@@ -120,6 +130,7 @@ final class UpCommand implements Callable<Integer> {
                     spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
                     FileLimits.openFileLimit(), "--max-connections"));
             router.maxHeadBytes(RouterCommand.parseSize("--max-head-size", maxHeadSize));
+            limits.applyTo(router);
             accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -135,7 +146,7 @@ final class UpCommand implements Callable<Integer> {
             settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
         }
         DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings,
-                apiPort, metricsPublic, accessLogSettings);
+                apiPort, metricsPublic, accessLogSettings).withProcfile(procfile);
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
         Daemon daemon = Daemon.start(options, console);
         Signal.handle(new Signal("INT"), s -> daemon.requestStop());

@@ -4,6 +4,7 @@ import dyno.platform.api.ControlApi;
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.metrics.Metrics;
 import dyno.router.AccessLogSink;
+import dyno.router.ListenException;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.log.AccessLogSettings;
@@ -20,6 +21,10 @@ import dyno.runtime.log.LogLine;
 import dyno.runtime.manager.DynoManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -67,7 +72,7 @@ public final class Daemon implements AutoCloseable {
     private long lastBusyMillis;
 
     private Daemon(DaemonOptions options, Consumer<LogLine> console) throws IOException {
-        this.app = App.load(options.dir(), options.appName(), options.envFile());
+        this.app = App.load(options.dir(), options.appName(), options.envFile(), options.procfile());
         this.lock = DaemonLock.tryAcquire(app.stateDir()).orElseThrow(() -> new DaemonException(
                 "app \"" + app.name() + "\" is already running in " + app.dir()
                         + DaemonInfo.readLive(app.dir()).map(d -> " (pid " + d.pid() + ", router on port " + d.routerPort() + ")").orElse("")
@@ -76,11 +81,14 @@ public final class Daemon implements AutoCloseable {
         AtomicReference<DynoManager> managerRef = new AtomicReference<>();
         AtomicReference<Metrics> metricsRef = new AtomicReference<>();
         AccessLogWriter openedLog = null;
+        LogPipe openedPipe = null;
+        Router startedRouter = null;
+        DynoManager startedManager = null;
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir())); // stale: its daemon no longer holds the lock
             openedLog = openAccessLog(options.accessLog()); // first: an unopenable file leaves nothing running
             this.accessLog = openedLog;
-            this.pipe = new LogPipe(logs, app.stateDir().resolve("log"), console);
+            this.pipe = openedPipe = new LogPipe(logs, app.stateDir().resolve("log"), console);
             RouterConfig routerConfig = options.router().toBuilder()
                     .accessLog(accessLog != null ? accessLog : switch (options.accessLog().destination()) {
                         case OFF -> AccessLogSink.OFF;
@@ -98,7 +106,7 @@ public final class Daemon implements AutoCloseable {
             // the bridge needs the registry, the router needs the bridge as its listener
             AtomicReference<RouterBridge> bridgeRef = new AtomicReference<>();
             try {
-                this.router = Router.start(routerConfig, new dyno.router.RouterListener() {
+                this.router = startedRouter = Router.start(routerConfig, new dyno.router.RouterListener() {
                     @Override
                     public void wakeRequested() {
                         RouterBridge b = bridgeRef.get();
@@ -107,9 +115,11 @@ public final class Daemon implements AutoCloseable {
                         }
                     }
                 });
-            } catch (IllegalStateException e) {
-                throw new DaemonException("router: " + e.getMessage()); // e.g. the port is taken: one line, exit 1
+            } catch (ListenException e) {
+                // e.g. the port is taken: one line naming the address and the flag, exit 1
+                throw new DaemonException("router: " + e.messageWithHint("--port", "--host"));
             }
+            checkApiPortFree(options.apiPort()); // before any dyno starts; bind() below still decides
             bridge = new RouterBridge(router.registry(), options.manager().stopTimeout(), pipe::offer, managerRef::get);
             bridgeRef.set(bridge);
             long quotaOverride = options.manager().memoryQuotaOverrideBytes();
@@ -118,7 +128,7 @@ public final class Daemon implements AutoCloseable {
                     d -> quotaOverride > 0 ? quotaOverride : d.size().memoryBytes(),
                     () -> managerRef.get().residentBytes());
             metricsRef.set(metrics);
-            this.manager = new DynoManager(app, options.manager(), new TeeListener(bridge, metrics.dynos()));
+            this.manager = startedManager = new DynoManager(app, options.manager(), new TeeListener(bridge, metrics.dynos()));
             managerRef.set(manager);
             Formation initial = manager.initialFormation();
             start = options.formation().isEmpty() ? initial
@@ -136,21 +146,35 @@ public final class Daemon implements AutoCloseable {
             manager.start(start);
             metrics.start();
             String token = newToken();
-            this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
-                    options.metricsPublic());
+            try {
+                this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
+                        options.metricsPublic());
+            } catch (IOException e) {
+                if (e.getCause() instanceof BindException bind) {
+                    throw apiPortTaken(options.apiPort(), bind);
+                }
+                throw e;
+            }
             new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
         } catch (IOException | RuntimeException e) {
-            if (managerRef.get() != null) {
-                managerRef.get().close(); // nothing it started outlives a daemon that could not start
-            }
+            // nothing of a failed start stays running: release phase, dynos, router, log threads, the lock
             if (deployer != null) {
                 deployer.close();
+            }
+            if (startedManager != null) {
+                startedManager.close();
+            }
+            if (startedRouter != null) {
+                startedRouter.close();
             }
             if (metricsRef.get() != null) {
                 metricsRef.get().close();
             }
             if (openedLog != null) {
                 openedLog.close();
+            }
+            if (openedPipe != null) {
+                openedPipe.close();
             }
             lock.close();
             throw e;
@@ -184,6 +208,31 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Fails, in one line, when another socket already listens on the chosen control API port: so
+     * that {@code --api-port} taken is found before any dyno starts (0, any free port, always fits).
+     */
+    private static void checkApiPortFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as the API's own socket: a port in TIME_WAIT is free
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        } catch (BindException e) {
+            throw apiPortTaken(port, e);
+        } catch (IOException e) {
+            // not a verdict on the port: the API's own bind reports it
+        }
+    }
+
+    private static DaemonException apiPortTaken(int port, BindException e) {
+        String why = e.getMessage() != null && e.getMessage().contains("Address already in use")
+                ? "the address is already in use" : String.valueOf(e.getMessage());
+        return new DaemonException("control API: cannot listen on 127.0.0.1:" + port + ": " + why
+                + " (choose another with --api-port, or 0 for any free port)");
     }
 
     /** A writer for {@code stdout} or a file, null for the app log or off; fails in one line. */

@@ -2,6 +2,7 @@ package dyno.router.cli;
 
 import dyno.router.AccessLogSink;
 import dyno.router.FileLimits;
+import dyno.router.ListenException;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.RouterListener;
@@ -19,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "router", mixinStandardHelpOptions = true,
         description = "Run the HTTP router alone in front of backends you started yourself.")
 public final class RouterCommand implements Callable<Integer> {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})([km])?");
     private static final Pattern BACKEND = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
 
@@ -61,17 +63,8 @@ public final class RouterCommand implements Callable<Integer> {
             description = "round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
     String balance;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "Connect timeout, H19 (default: ${DEFAULT-VALUE}).")
-    String connectTimeout;
-
-    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "30s",
-            description = "Time to the first response byte, H12 (default: ${DEFAULT-VALUE}).")
-    String requestTimeout;
-
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "55s",
-            description = "Idle connection timeout, H15/H28 (default: ${DEFAULT-VALUE}).")
-    String idleTimeout;
+    @Mixin
+    RouterLimitOptions limits = new RouterLimitOptions();
 
     @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "Time for a request head to arrive; slower clients get 408 (default: ${DEFAULT-VALUE}).")
@@ -121,9 +114,6 @@ public final class RouterCommand implements Callable<Integer> {
                     .host(host)
                     .port(port)
                     .healthPath(healthPath)
-                    .connectTimeout(parseDuration("--connect-timeout", connectTimeout))
-                    .firstByteTimeout(parseDuration("--request-timeout", requestTimeout))
-                    .idleTimeout(parseDuration("--idle-timeout", idleTimeout))
                     .headerTimeout(parseDuration("--header-timeout", headerTimeout))
                     .maxConnections(FileLimits.checkMaxConnections(atLeastOne("--max-connections", maxConnections),
                             spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
@@ -135,7 +125,7 @@ public final class RouterCommand implements Callable<Integer> {
             if (threads != null) {
                 builder.threads(threads);
             }
-            config = builder.build();
+            config = limits.applyTo(builder).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -151,7 +141,8 @@ public final class RouterCommand implements Callable<Integer> {
             }
             stopped.countDown();
             // port taken, log file not writable: one line, no stack trace
-            spec.commandLine().getErr().println("dyno router: " + e.getMessage());
+            spec.commandLine().getErr().println("dyno router: " + (e instanceof ListenException listen
+                    ? listen.messageWithHint("--port", "--host") : e.getMessage()));
             return 1;
         }
         Thread hook = new Thread(this::stop, "dyno-router-shutdown");
@@ -188,7 +179,9 @@ public final class RouterCommand implements Callable<Integer> {
 
     /** Runs {@code dyno router} on its own: {@code java -cp ... dyno.router.cli.RouterCommand --backend ...}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RouterCommand()).execute(args));
+        CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router");
+        cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
+        System.exit(cli.execute(args));
     }
 
     /** Asks a running {@link #call()} to close the router and return; waits up to 15 s for it. */

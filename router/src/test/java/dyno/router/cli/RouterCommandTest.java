@@ -74,7 +74,7 @@ class RouterCommandTest {
                     .execute("--port", Integer.toString(taken.getLocalPort()), "--backend", "127.0.0.1:1");
             assertThat(code).isEqualTo(1);
             assertThat(err.toString().trim()).isEqualTo("dyno router: cannot listen on 127.0.0.1:" + taken.getLocalPort()
-                    + ": the address is already in use");
+                    + ": the address is already in use (choose another with --port)");
         }
     }
 
@@ -119,5 +119,31 @@ class RouterCommandTest {
                 .execute("--port", "0", "--backend", "127.0.0.1:5001", "--header-timeout", "soon");
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--header-timeout: 'soon'");
+    }
+
+    @Test
+    void rejectsTimeoutsAndInFlightLimitsOutOfRangeNamingTheFlagAndTheRange() {
+        for (String[] bad : new String[][] {{"--request-timeout", "0s"}, {"--connect-timeout", "soon"},
+                {"--idle-timeout", "25h"}, {"--request-timeout", "99999999999999999999h"},
+                {"--max-inflight-per-dyno", "0"}, {"--max-inflight-per-dyno", "100001"},
+                {"--max-inflight-per-dyno", "lots"}}) {
+            StringWriter err = new StringWriter();
+            int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true))
+                    .execute("--port", "0", "--backend", "127.0.0.1:5001", bad[0], bad[1]);
+            assertThat(code).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err.toString()).as(String.join(" ", bad)).contains(bad[0] + ": '" + bad[1] + "' (expected: ")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aBadValueIsOneLineWithTheCommandNameNotTheWholeUsage() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router").setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
+        int code = cli.execute("--port", "0", "--backend", "127.0.0.1:5001", "--max-head-size", "1k");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("dyno router: --max-head-size: '1k' (expected: a size from 16k to 16m, e.g. 64k)"
+                + System.lineSeparator());
     }
 }

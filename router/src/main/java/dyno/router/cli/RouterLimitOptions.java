@@ -1,0 +1,89 @@
+package dyno.router.cli;
+
+import dyno.router.RouterConfig;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * The router's timeouts and per-dyno in-flight limit: the same flags, defaults and checks on
+ * {@code dyno router} and {@code dyno up}, which both mix this in:
+ * <pre>{@code
+ * @Mixin RouterLimitOptions limits;
+ * ...
+ * RouterConfig config = limits.applyTo(RouterConfig.builder()).build();
+ * }</pre>
+ * A flag left out keeps the builder's value (Heroku's, from {@link RouterConfig#defaults()}).
+ */
+public final class RouterLimitOptions {
+    /** Shortest timeout a flag takes. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    /** Longest timeout a flag takes. */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+    /** Largest {@code --max-inflight-per-dyno}. */
+    public static final int MAX_IN_FLIGHT_PER_DYNO = 100_000;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION",
+            description = "Time to connect to a dyno; past it the next dyno is tried, then H19 (default: 5s).")
+    String connectTimeout;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION",
+            description = "Time for a dyno's first response byte once the request is sent; past it 503 H12 (default: 30s).")
+    String requestTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION",
+            description = "Silence allowed while a request or response streams; past it H15 (dyno side) or"
+                    + " H28 (client side); also for tunnels and idle keep-alive connections (default: 55s).")
+    String idleTimeout;
+
+    @Option(names = "--max-inflight-per-dyno", paramLabel = "N",
+            description = "Requests in flight per up web dyno; past it (for the app: N x its up web dynos) 503 H11"
+                    + " (default: 200).")
+    String maxInFlightPerDyno;
+
+    /**
+     * Checks the flags given and sets them on {@code builder}.
+     *
+     * @throws IllegalArgumentException naming the flag, the value and the range it takes
+     */
+    public RouterConfig.Builder applyTo(RouterConfig.Builder builder) {
+        if (connectTimeout != null) {
+            builder.connectTimeout(parseTimeout("--connect-timeout", connectTimeout));
+        }
+        if (requestTimeout != null) {
+            builder.firstByteTimeout(parseTimeout("--request-timeout", requestTimeout));
+        }
+        if (idleTimeout != null) {
+            builder.idleTimeout(parseTimeout("--idle-timeout", idleTimeout));
+        }
+        if (maxInFlightPerDyno != null) {
+            builder.maxInFlightPerDyno(parseInFlight("--max-inflight-per-dyno", maxInFlightPerDyno));
+        }
+        return builder;
+    }
+
+    /** A duration from {@link #MIN_TIMEOUT} to {@link #MAX_TIMEOUT}; the error names {@code option}. */
+    public static Duration parseTimeout(String option, String value) {
+        Duration d;
+        try {
+            d = RouterCommand.parseDuration(option, value);
+        } catch (IllegalArgumentException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(MIN_TIMEOUT) < 0 || d.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(option + ": '" + value
+                    + "' (expected: a duration from 1ms to 24h, such as 500ms, 5s, 2m)");
+        }
+        return d;
+    }
+
+    /** A whole number from 1 to {@link #MAX_IN_FLIGHT_PER_DYNO}; the error names {@code option}. */
+    static int parseInFlight(String option, String value) {
+        String v = value == null ? "" : value.trim();
+        int n = v.matches("\\d{1,9}") ? Integer.parseInt(v) : -1;
+        if (n < 1 || n > MAX_IN_FLIGHT_PER_DYNO) {
+            throw new IllegalArgumentException(option + ": '" + value + "' (expected: a whole number from 1 to "
+                    + MAX_IN_FLIGHT_PER_DYNO + ")");
+        }
+        return n;
+    }
+}
