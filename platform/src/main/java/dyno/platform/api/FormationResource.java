@@ -1,0 +1,108 @@
+package dyno.platform.api;
+
+import static dyno.platform.api.Shapes.JSON;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dyno.runtime.app.App;
+import dyno.runtime.formation.DynoSize;
+import dyno.runtime.formation.Formation;
+import dyno.runtime.formation.FormationEntry;
+import dyno.runtime.manager.DynoManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code /apps/{app}/formation}: how many dynos of each process type run, and their size. A change
+ * is validated whole before anything changes (422 naming the field otherwise).
+ */
+final class FormationResource implements Resource {
+    private final App app;
+    private final DynoManager manager;
+
+    FormationResource(App app, DynoManager manager) {
+        this.app = requireNonNull(app, "app");
+        this.manager = requireNonNull(manager, "manager");
+    }
+
+    @Override
+    public void register(RouteTable routes) {
+        routes.add("GET", "/apps/{app}/formation", r -> r.json(200, list(manager.formation())));
+        routes.add("PATCH", "/apps/{app}/formation", r -> r.json(200, batchUpdate(r.body())));
+        routes.add("GET", "/apps/{app}/formation/{type}", r -> r.json(200, Shapes.formation(app, entry(r.param("type")))));
+        routes.add("PATCH", "/apps/{app}/formation/{type}", r -> r.json(200, updateOne(r.param("type"), r.body())));
+    }
+
+    private ArrayNode list(Formation f) {
+        ArrayNode list = JSON.createArrayNode();
+        f.entries().forEach(e -> list.add(Shapes.formation(app, e)));
+        return list;
+    }
+
+    private FormationEntry entry(String type) {
+        return manager.formation().entry(type).orElseThrow(() -> ApiError.notFound(
+                "no process type \"" + type + "\" (expected one of: " + String.join(", ", app.procfile().names()) + ")"));
+    }
+
+    private ArrayNode batchUpdate(JsonNode body) {
+        JsonNode updates = body.path("updates");
+        if (!updates.isArray() || updates.isEmpty()) {
+            throw ApiError.invalid("updates: expected a non-empty array of {\"type\", \"quantity\", \"size\"}");
+        }
+        List<FormationEntry> entries = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            JsonNode u = updates.get(i);
+            if (!u.path("type").isTextual()) {
+                throw ApiError.invalid("updates[" + i + "].type: expected a process type name");
+            }
+            entries.add(parseEntry("updates[" + i + "].", u.get("type").asText(), u));
+        }
+        return list(apply(entries));
+    }
+
+    private ObjectNode updateOne(String type, JsonNode body) {
+        entry(type);
+        Formation f = apply(List.of(parseEntry("", type, body)));
+        return Shapes.formation(app, f.entry(type).orElseThrow());
+    }
+
+    private FormationEntry parseEntry(String prefix, String type, JsonNode u) {
+        if (!u.isObject()) {
+            throw ApiError.invalid(prefix.isEmpty() ? "body: expected a JSON object" : prefix + ": expected an object");
+        }
+        FormationEntry current = manager.formation().entry(type).orElseThrow(() -> ApiError.invalid(
+                prefix + "type: unknown process type \"" + type + "\" (expected one of: "
+                        + String.join(", ", app.procfile().names()) + ")"));
+        int quantity = current.quantity();
+        if (u.has("quantity")) {
+            JsonNode q = u.get("quantity");
+            if (!q.isIntegralNumber() || !q.canConvertToInt() || q.asInt() < 0 || q.asInt() > FormationEntry.MAX_DYNOS) {
+                throw ApiError.invalid(prefix + "quantity: " + q + " (expected: 0.." + FormationEntry.MAX_DYNOS + ")");
+            }
+            quantity = q.asInt();
+        }
+        DynoSize size = current.size();
+        if (u.has("size")) {
+            JsonNode s = u.get("size");
+            if (!s.isTextual()) {
+                throw ApiError.invalid(prefix + "size: " + s + " (expected one of: " + DynoSize.allowed() + ")");
+            }
+            try {
+                size = DynoSize.parse(s.asText());
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalid(prefix + e.getMessage());
+            }
+        }
+        return new FormationEntry(type, quantity, size);
+    }
+
+    private Formation apply(List<FormationEntry> entries) {
+        Formation next = manager.formation();
+        for (FormationEntry e : entries) {
+            next = next.with(e); // throws IllegalArgumentException (422) past 100 dynos, before anything changes
+        }
+        return Request.await(manager.update(next));
+    }
+}
