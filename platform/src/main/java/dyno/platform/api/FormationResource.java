@@ -75,27 +75,65 @@ final class FormationResource implements Resource {
         FormationEntry current = manager.formation().entry(type).orElseThrow(() -> ApiError.invalid(
                 prefix + "type: unknown process type \"" + type + "\" (expected one of: "
                         + String.join(", ", app.procfile().names()) + ")"));
-        int quantity = current.quantity();
-        if (u.has("quantity")) {
-            JsonNode q = u.get("quantity");
-            if (!q.isIntegralNumber() || !q.canConvertToInt() || q.asInt() < 0 || q.asInt() > FormationEntry.MAX_DYNOS) {
-                throw ApiError.invalid(prefix + "quantity: " + q + " (expected: 0.." + FormationEntry.MAX_DYNOS + ")");
-            }
-            quantity = q.asInt();
-        }
+        int quantity = u.has("quantity") ? quantity(prefix + "quantity", u.get("quantity"), current) : current.quantity();
         DynoSize size = current.size();
         if (u.has("size")) {
-            JsonNode s = u.get("size");
-            if (!s.isTextual()) {
-                throw ApiError.invalid(prefix + "size: " + s + " (expected one of: " + DynoSize.allowed() + ")");
+            size = size(prefix + "size", u.get("size"));
+        }
+        if (u.has("dyno_size")) {
+            JsonNode ds = u.get("dyno_size");
+            JsonNode name = ds.has("name") ? ds.get("name") : ds.path("id");
+            if (!ds.isObject() || name.isMissingNode()) {
+                throw ApiError.invalid(prefix + "dyno_size: " + ds + " (expected: {\"name\": SIZE} or {\"id\": SIZE})");
             }
-            try {
-                size = DynoSize.parse(s.asText());
-            } catch (IllegalArgumentException e) {
-                throw ApiError.invalid(prefix + e.getMessage());
+            DynoSize named = size(prefix + "dyno_size." + (ds.has("name") ? "name" : "id"), name);
+            if (u.has("size") && named != size) {
+                throw ApiError.invalid(prefix + "dyno_size: " + ds + " (expected: the same size as "
+                        + prefix + "size, " + size.displayName() + ")");
             }
+            size = named;
         }
         return new FormationEntry(type, quantity, size);
+    }
+
+    /**
+     * A quantity as Heroku accepts it: an integer, a string of one ({@code "2"}, what {@code heroku
+     * ps:scale web=2} sends), or a signed string relative to the current quantity ({@code "+1"},
+     * {@code "-1"}, from {@code web+1}); the result must be 0..100.
+     */
+    private static int quantity(String field, JsonNode q, FormationEntry current) {
+        String text = q.isTextual() ? q.asText() : null;
+        int max = FormationEntry.MAX_DYNOS;
+        int value;
+        if (q.isIntegralNumber() && q.canConvertToInt()) {
+            value = q.asInt();
+        } else if (text != null && text.matches("[0-9]{1,9}")) {
+            value = Integer.parseInt(text);
+        } else if (text != null && text.matches("[+-][0-9]{1,9}")) {
+            value = current.quantity() + Integer.parseInt(text);
+            if (value < 0 || value > max) {
+                throw ApiError.invalid(field + ": " + q + " would make " + current.type() + " " + value
+                        + " (expected: 0.." + max + ")");
+            }
+        } else {
+            throw ApiError.invalid(field + ": " + q + " (expected: 0.." + max
+                    + ", a number or a string of digits, or \"+N\"/\"-N\" to change the current quantity)");
+        }
+        if (value < 0 || value > max) {
+            throw ApiError.invalid(field + ": " + q + " (expected: 0.." + max + ")");
+        }
+        return value;
+    }
+
+    private static DynoSize size(String field, JsonNode s) {
+        if (!s.isTextual()) {
+            throw ApiError.invalid(field + ": " + s + " (expected one of: " + DynoSize.allowed() + ")");
+        }
+        try {
+            return DynoSize.parse(s.asText());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid(field + ": \"" + s.asText() + "\" (expected one of: " + DynoSize.allowed() + ")");
+        }
     }
 
     private Formation apply(List<FormationEntry> entries) {
