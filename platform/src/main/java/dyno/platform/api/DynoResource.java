@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dyno.runtime.app.App;
 import dyno.runtime.manager.DynoInfo;
 import dyno.runtime.manager.DynoManager;
+import java.io.IOException;
 
 /**
- * {@code /apps/{app}/dynos}: the running dynos; restart (all, a type or one, rolling) and stop (the
- * manager starts a stopped dyno of the formation again, as Heroku does).
+ * {@code /apps/{app}/dynos} and Heroku's formation actions on them: list; restart all, a type or
+ * one dyno (rolling, each back up before the next stops); stop a dyno or a type. A stopped dyno
+ * of the formation is started again, on Heroku by the platform and here by the manager, so a stop
+ * is a restart; the formation's quantity stays (scale to 0 to stop for good).
  */
 final class DynoResource implements Resource {
     private final App app;
@@ -29,8 +32,12 @@ final class DynoResource implements Resource {
             Request.await(manager.restart(null));
             r.accepted();
         });
-        routes.add("DELETE", "/apps/{app}/dynos/{dyno}", r -> restart(r, r.param("dyno")));
-        routes.add("POST", "/apps/{app}/dynos/{dyno}/actions/stop", r -> restart(r, r.param("dyno")));
+        // Dyno also takes a process type where Heroku takes a dyno name
+        routes.add("DELETE", "/apps/{app}/dynos/{dyno}", r -> restart(r, dynoOrType(r.param("dyno"))));
+        routes.add("POST", "/apps/{app}/dynos/{dyno}/actions/stop", r -> restart(r, dynoOrType(r.param("dyno"))));
+        // heroku ps:restart --process-type and ps:stop --process-type
+        routes.add("DELETE", "/apps/{app}/formations/{type}", r -> restart(r, type(r.param("type"))));
+        routes.add("POST", "/apps/{app}/formations/{type}/actions/stop", r -> restart(r, type(r.param("type"))));
     }
 
     private ArrayNode list() {
@@ -44,13 +51,25 @@ final class DynoResource implements Resource {
                 .orElseThrow(() -> ApiError.notFound("no dyno \"" + name + "\""));
     }
 
-    /** Restarts a dyno or every dyno of a process type, one at a time; 404 when it names neither. */
-    private void restart(Request r, String target) throws java.io.IOException {
+    private String dynoOrType(String target) {
         boolean known = app.procfile().type(target).isPresent()
                 || manager.dynos().stream().anyMatch(d -> d.name().equals(target));
         if (!known) {
             throw ApiError.notFound("no dyno or process type \"" + target + "\"");
         }
+        return target;
+    }
+
+    private String type(String type) {
+        if (app.procfile().type(type).isEmpty()) {
+            throw ApiError.notFound("no process type \"" + type + "\" (expected one of: "
+                    + String.join(", ", app.procfile().names()) + ")");
+        }
+        return type;
+    }
+
+    /** Restarts the dyno or every dyno of the type, one at a time, and answers 202 once done. */
+    private void restart(Request r, String target) throws IOException {
         Request.await(manager.restart(target));
         r.accepted();
     }
