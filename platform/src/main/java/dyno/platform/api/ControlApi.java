@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,30 +52,36 @@ public final class ControlApi implements AutoCloseable {
     /** Listens on 127.0.0.1:{@code port} with the standard resources; see the full constructor. */
     public ControlApi(App app, DynoManager manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
                       int port, boolean metricsPublic) throws IOException {
-        this(app, manager, logs, token, shutdown, metrics, port, metricsPublic, List.of());
+        this(app, manager, logs, token, shutdown, metrics, port, metricsPublic, 0, List.of());
     }
 
     /**
      * Listens on 127.0.0.1:{@code port} (0 for any free port).
      *
      * @param metricsPublic whether {@code GET /metrics} is served without the token
-     * @param extra         resources served besides the standard ones (a route may be added once)
+     * @param routerPort    the router's port, for the app's {@code web_url} (0: none)
+     * @param extra         resources served besides the standard ones (a method and path may be routed once)
      */
     public ControlApi(App app, DynoManager manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
-                      int port, boolean metricsPublic, List<? extends Resource> extra) throws IOException {
+                      int port, boolean metricsPublic, int routerPort, List<? extends Resource> extra) throws IOException {
         requireNonNull(app, "app");
         requireNonNull(manager, "manager");
         requireNonNull(logs, "logs");
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.metrics = requireNonNull(metrics, "metrics");
         this.metricsPublic = metricsPublic;
-        this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(java.time.Clock.systemUTC()));
+        Clock clock = Clock.systemUTC();
+        this.dashboard = new Dashboard(app, manager, logs, metrics, new Sessions(clock));
+        Instant since = clock.instant();
         List<Resource> resources = new ArrayList<>(List.of(
-                new AppResource(app),
+                new AccountResource(since),
+                new AppResource(app, manager, routerPort, since),
+                new AddOnResource(),
+                new CollaboratorResource(),
                 new FormationResource(app, manager),
                 new DynoResource(app, manager),
                 new DynoSizeResource(),
-                new LogResource(logs, () -> closing),
+                new LogResource(logs, new LogSessions(clock), () -> closing),
                 new DaemonActions(shutdown, dashboard)));
         resources.addAll(extra);
         resources.forEach(r -> r.register(routes));
@@ -122,7 +130,8 @@ public final class ControlApi implements AutoCloseable {
                     metrics(ex);
                     return;
                 }
-                if (!bearer && !session) {
+                // a logplex_url carries its own one-time credential, which its handler checks
+                if (!bearer && !session && !routes.urlCredential(ex.getRequestMethod(), path)) {
                     throw new ApiError(401, "unauthorized", "missing or wrong bearer token (see .dyno/daemon.json)"
                             + " or dashboard session (X-Dyno-Session)"
                             + (path.equals("/metrics") ? "; start with --metrics-public to scrape without it" : ""));

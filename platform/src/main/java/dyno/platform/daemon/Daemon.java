@@ -120,7 +120,7 @@ public final class Daemon implements AutoCloseable {
             metrics.start();
             String token = newToken();
             this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
-                    options.metricsPublic());
+                    options.metricsPublic(), router.port(), List.of());
             new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
         } catch (IOException | RuntimeException e) {
             if (metricsRef.get() != null) {
