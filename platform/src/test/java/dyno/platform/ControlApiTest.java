@@ -177,6 +177,9 @@ class ControlApiTest {
                 + "{\"type\":\"web\",\"quantity\":\"+0\",\"size\":\"Standard-2X\"}]}", bearer());
         assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
         assertThat(daemon.manager().formation().toString()).isEqualTo("web=1:Standard-2X worker=0:Standard-1X");
+        res = send("PATCH", path, "{\"updates\":[{\"type\":\"worker\",\"quantity\":\"-3\"}]}", bearer());
+        assertThat(res.statusCode()).as("a relative quantity stops at 0, as on Heroku").isEqualTo(200);
+        assertThat(daemon.manager().formation().quantity("worker")).isZero();
         JsonNode worker = JSON.readTree(send("PATCH", path + "/worker", "{\"dyno_size\":{\"name\":\"Performance-M\"}}",
                 bearer()).body());
         assertThat(worker.path("size").asText()).isEqualTo("Performance-M");
@@ -186,7 +189,7 @@ class ControlApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"\"2x\"", "\"two\"", "\" 2\"", "\"1.5\"", "1.5", "\"+\"", "\"\"", "true", "null", "{}",
-        "\"101\"", "101", "-1", "\"-1\"", "\"+101\""})
+        "\"101\"", "101", "-1", "\"+101\"", "\"--1\""})
     void aBadQuantityGets422NamingTheFieldAndTheRange(String quantity) throws Exception {
         Formation before = daemon.manager().formation();
         HttpResponse<String> res = send("PATCH", "/apps/" + info.app() + "/formation",
@@ -247,7 +250,8 @@ class ControlApiTest {
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
         assertThat(stream.body()).contains("data: ").contains(" dyno[web.1]: ");
-        assertThat(stream.body().lines().filter(l -> !l.isEmpty()))
+        assertThat(stream.body()).as("no reconnecting wait once it ends").startsWith("retry: 1\n\n");
+        assertThat(stream.body().lines().skip(1).filter(l -> !l.isEmpty()))
                 .allMatch(l -> l.matches("data: \\S+ dyno\\[web\\.1]: .*"));
 
         HttpResponse<String> again = TestApps.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),

@@ -99,7 +99,7 @@ final class FormationResource implements Resource {
     /**
      * A quantity as Heroku accepts it: an integer, a string of one ({@code "2"}, what {@code heroku
      * ps:scale web=2} sends), or a signed string relative to the current quantity ({@code "+1"},
-     * {@code "-1"}, from {@code web+1}); the result must be 0..100.
+     * {@code "-1"}, from {@code web+1}; it stops at 0, as on Heroku); the result must be 0..100.
      */
     private static int quantity(String field, JsonNode q, FormationEntry current) {
         String text = q.isTextual() ? q.asText() : null;
@@ -110,8 +110,8 @@ final class FormationResource implements Resource {
         } else if (text != null && text.matches("[0-9]{1,9}")) {
             value = Integer.parseInt(text);
         } else if (text != null && text.matches("[+-][0-9]{1,9}")) {
-            value = current.quantity() + Integer.parseInt(text);
-            if (value < 0 || value > max) {
+            value = Math.max(0, current.quantity() + Integer.parseInt(text)); // Heroku stops at 0
+            if (value > max) {
                 throw ApiError.invalid(field + ": " + q + " would make " + current.type() + " " + value
                         + " (expected: 0.." + max + ")");
             }

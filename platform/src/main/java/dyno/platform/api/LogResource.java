@@ -54,7 +54,7 @@ final class LogResource implements Resource {
         int n = parseLines(q.get("lines"));
         Predicate<LogLine> filter = filter(q.get("source"), q.get("dyno"));
         r.exchange().getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        pump(r.exchange(), n, filter, follow, l -> l.format() + "\n", null);
+        pump(r.exchange(), "", n, filter, follow, l -> l.format() + "\n", null);
     }
 
     /** {@code {"lines": 100, "source": "app", "dyno": "web.1", "tail": true}}, all optional. */
@@ -90,7 +90,10 @@ final class LogResource implements Resource {
         HttpExchange ex = r.exchange();
         ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        pump(ex, o.lines(), filter(o.source(), o.dyno()), o.tail(), LogResource::event, ": keep-alive\n\n");
+        // an EventSource reconnects 3 s after a stream ends, and only then does heroku logs exit; a session
+        // that ends tells it to retry at once (its URL, used, then answers 404 and stops any other client)
+        String head = o.tail() ? "" : "retry: 1\n\n";
+        pump(ex, head, o.lines(), filter(o.source(), o.dyno()), o.tail(), LogResource::event, ": keep-alive\n\n");
     }
 
     /** One server-sent event per line, a {@code data:} field per line of its text. */
@@ -103,14 +106,15 @@ final class LogResource implements Resource {
     }
 
     /**
-     * Writes the last {@code n} matching lines and, when {@code follow}, new ones until the client
+     * Writes {@code head}, the last {@code n} matching lines and, when {@code follow}, new ones until the client
      * leaves or the API closes ({@code keepAlive}, if any, written after each quiet spell so that a
      * gone client is noticed).
      */
-    private void pump(HttpExchange ex, int n, Predicate<LogLine> filter, boolean follow,
+    private void pump(HttpExchange ex, String head, int n, Predicate<LogLine> filter, boolean follow,
                       Function<LogLine, String> format, String keepAlive) throws IOException {
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
+        out.write(head.getBytes(StandardCharsets.UTF_8));
         BlockingQueue<LogLine> live = new ArrayBlockingQueue<>(4096);
         try (AutoCloseable sub = follow ? logs.subscribe(l -> {
             if (filter.test(l)) {
