@@ -1,7 +1,5 @@
 package dyno.platform;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dyno.platform.client.DaemonInfo;
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The official Heroku CLI, run against a daemon's control API with nothing of the user's and no
@@ -43,8 +42,8 @@ final class HerokuCli {
         this.env = env;
     }
 
-    /** The CLI for {@code daemon}, with {@code work} as its HOME; skips the test where npm is missing. */
-    static HerokuCli forDaemon(DaemonInfo daemon, Path work) throws Exception {
+    /** The CLI {@code executable} (see {@link #locate}) for {@code daemon}, with a HOME under {@code work}. */
+    static HerokuCli forDaemon(Path executable, DaemonInfo daemon, Path work) throws Exception {
         Path home = Files.createDirectories(work.resolve("home"));
         // the terms-of-service banner is printed once per HOME
         Files.createDirectories(home.resolve(".cache/heroku"));
@@ -66,7 +65,7 @@ final class HerokuCli {
                 Map.entry("NO_PROXY", "127.0.0.1,localhost"),
                 Map.entry("HEROKU_COLOR", "0"),
                 Map.entry("NO_COLOR", "1"));
-        return new HerokuCli(locate(work), home, env);
+        return new HerokuCli(executable, home, env);
     }
 
     /** This CLI with another API key (the daemon's must then be refused). */
@@ -119,7 +118,11 @@ final class HerokuCli {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
-    private static Path locate(Path work) throws Exception {
+    /**
+     * The {@code heroku} executable: {@code HEROKU_CLI}'s, the one installed before, or one npm installs
+     * now; skips the test where npm (or Node.js 20, which the CLI needs) is missing.
+     */
+    static Path locate(Path work) throws Exception {
         String given = System.getProperty("heroku.cli", System.getenv("HEROKU_CLI"));
         if (given != null && !given.isBlank()) {
             Path p = Path.of(given);
@@ -128,15 +131,19 @@ final class HerokuCli {
             }
             return p;
         }
-        assumeTrue(onPath("node") && nodeMajor() >= 20, "the Heroku CLI " + VERSION + " needs Node.js 20 or later"
-                + " (Debian 12's nodejs is 18; install Node 20, e.g. from NodeSource, or set HEROKU_CLI)");
+        if (!onPath("node") || nodeMajor() < 20) {
+            throw new TestAbortedException("the Heroku CLI " + VERSION + " needs Node.js 20 or later"
+                    + " (Debian 12's nodejs is 18; install Node 20, e.g. from NodeSource, or set HEROKU_CLI)");
+        }
         Path bin = INSTALL.resolve("node_modules/.bin/heroku");
         Path pkg = INSTALL.resolve("node_modules/heroku/package.json");
         if (Files.isExecutable(bin) && Files.exists(pkg) && Files.readString(pkg).contains("\"version\": \"" + VERSION + "\"")) {
             return bin;
         }
-        assumeTrue(onPath("npm"), "npm is not installed, so the Heroku CLI cannot be (.ci/run installs it;"
-                + " or set HEROKU_CLI to a heroku " + VERSION + " executable)");
+        if (!onPath("npm")) {
+            throw new TestAbortedException("npm is not installed, so the Heroku CLI cannot be (.ci/run installs it;"
+                    + " or set HEROKU_CLI to a heroku " + VERSION + " executable)");
+        }
         Files.createDirectories(INSTALL);
         Path log = INSTALL.resolve("npm-install.log");
         Process npm = new ProcessBuilder("npm", "install", "--prefix", INSTALL.toString(), "--no-audit", "--no-fund",
