@@ -198,13 +198,15 @@ class HerokuCliTest {
 
     @Test
     @Order(7)
-    void appsInfoAndWhoamiShowTheLocalAppAndAccount() throws Exception {
+    void appsInfoWhoamiAccessAndMaintenanceShowTheLocalAppAndAccount() throws Exception {
         HerokuCli.Result info = heroku.run("apps:info", "-a", app);
         assertThat(info.status()).as(info.all()).isZero();
         assertThat(info.out()).contains("=== " + app).containsPattern("Owner:\\s+dyno@localhost")
                 .containsPattern("Web URL:\\s+http://localhost:" + daemon.routerPort() + "/")
                 .containsPattern("Dynos:\\s+web: 1").containsPattern("Region:\\s+local").containsPattern("Stack:\\s+local");
         assertThat(heroku.run("auth:whoami").out().trim()).isEqualTo("dyno@localhost");
+        assertThat(heroku.run("access", "-a", app).out()).containsPattern("dyno@localhost\\s+owner");
+        assertThat(heroku.run("maintenance", "-a", app).out().trim()).isEqualTo("off");
     }
 
     @Test
