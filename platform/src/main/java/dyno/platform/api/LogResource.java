@@ -77,7 +77,7 @@ final class LogResource implements Resource {
         String secret = sessions.create(options);
         Instant now = Instant.now();
         ObjectNode out = JSON.createObjectNode();
-        out.put("id", Shapes.id("log-session", secret));
+        out.put("id", java.util.UUID.randomUUID().toString()); // not derived from the secret
         out.put("logplex_url", "http://127.0.0.1:" + r.localPort() + "/log-sessions/" + secret);
         out.put("created_at", Shapes.iso(now));
         out.put("updated_at", Shapes.iso(now));
