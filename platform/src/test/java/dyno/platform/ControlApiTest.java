@@ -167,6 +167,131 @@ class ControlApiTest {
         assertThat(daemon.manager().formation().quantity("worker")).isEqualTo(1);
     }
 
+    @Test
+    void quantitiesComeAsHerokusCliSendsThem() throws Exception {
+        String path = "/apps/" + info.app() + "/formation";
+        HttpResponse<String> res = send("PATCH", path, "{\"updates\":[{\"type\":\"worker\",\"quantity\":\"1\"}]}", bearer());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(daemon.manager().formation().quantity("worker")).isEqualTo(1);
+        res = send("PATCH", path, "{\"updates\":[{\"type\":\"worker\",\"quantity\":\"-1\"},"
+                + "{\"type\":\"web\",\"quantity\":\"+0\",\"size\":\"Standard-2X\"}]}", bearer());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(daemon.manager().formation().toString()).isEqualTo("web=1:Standard-2X worker=0:Standard-1X");
+        res = send("PATCH", path, "{\"updates\":[{\"type\":\"worker\",\"quantity\":\"-3\"}]}", bearer());
+        assertThat(res.statusCode()).as("a relative quantity stops at 0, as on Heroku").isEqualTo(200);
+        assertThat(daemon.manager().formation().quantity("worker")).isZero();
+        JsonNode worker = JSON.readTree(send("PATCH", path + "/worker", "{\"dyno_size\":{\"name\":\"Performance-M\"}}",
+                bearer()).body());
+        assertThat(worker.path("size").asText()).isEqualTo("Performance-M");
+        assertThat(worker.path("dyno_size").path("name").asText()).isEqualTo("Performance-M");
+        assertThat(worker.path("app").path("id").asText()).isNotBlank();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"2x\"", "\"two\"", "\" 2\"", "\"1.5\"", "1.5", "\"+\"", "\"\"", "true", "null", "{}",
+        "\"101\"", "101", "-1", "\"+101\"", "\"--1\""})
+    void aBadQuantityGets422NamingTheFieldAndTheRange(String quantity) throws Exception {
+        Formation before = daemon.manager().formation();
+        HttpResponse<String> res = send("PATCH", "/apps/" + info.app() + "/formation",
+                "{\"updates\":[{\"type\":\"worker\",\"quantity\":" + quantity + "}]}", bearer());
+        assertThat(res.statusCode()).isEqualTo(422);
+        JsonNode error = JSON.readTree(res.body());
+        assertThat(error.path("id").asText()).isEqualTo("invalid_params");
+        assertThat(error.path("message").asText()).startsWith("updates[0].quantity: ").contains("0..100");
+        assertThat(send("PATCH", "/apps/" + info.app() + "/formation/worker", "{\"quantity\":" + quantity + "}", bearer())
+                .body()).contains("\"quantity: ").contains("0..100");
+        assertThat(daemon.manager().formation()).isEqualTo(before);
+    }
+
+    @Test
+    void unknownPathsGet404AndOtherMethods405WithAllow() throws Exception {
+        for (String path : List.of("/nope", "/apps/" + info.app() + "/nope", "/apps/" + info.app() + "/dynos/web.1/x",
+                "/apps/other/formation")) {
+            HttpResponse<String> res = send("GET", path, null, bearer());
+            assertThat(res.statusCode()).as(path).isEqualTo(404);
+            assertThat(JSON.readTree(res.body()).path("id").asText()).as(path).isEqualTo("not_found");
+            assertThat(JSON.readTree(res.body()).path("message").asText()).as(path).isNotBlank();
+        }
+        HttpResponse<String> res = send("POST", "/apps/" + info.app() + "/formation/", "{}", bearer());
+        assertThat(res.statusCode()).isEqualTo(405);
+        assertThat(res.headers().firstValue("Allow")).hasValue("GET, PATCH");
+        assertThat(JSON.readTree(res.body()).path("id").asText()).isEqualTo("method_not_allowed");
+        assertThat(send("PUT", "/account", "{}", bearer()).headers().firstValue("Allow")).hasValue("GET");
+        assertThat(send("DELETE", "/apps/" + info.app() + "/formations/nope", null, bearer()).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/apps/" + info.app() + "/formations/nope/actions/stop", null, bearer()).statusCode())
+                .isEqualTo(404);
+        assertThat(send("GET", "/nope", null, null).statusCode()).as("the token before the route").isEqualTo(401);
+    }
+
+    @Test
+    void theAccountOwnsTheAppWhichAnswersToItsNameAndId() throws Exception {
+        JsonNode account = JSON.readTree(send("GET", "/account", null, bearer()).body());
+        assertThat(account.path("email").asText()).isEqualTo("dyno@localhost");
+        JsonNode app = JSON.readTree(send("GET", "/apps/" + info.app(), null, bearer()).body());
+        assertThat(app.path("owner").path("id").asText()).isEqualTo(account.path("id").asText()).isNotBlank();
+        assertThat(app.path("generation").path("name").asText()).isEqualTo("cedar");
+        assertThat(app.path("web_url").asText()).isEqualTo("http://localhost:" + info.routerPort() + "/");
+        JsonNode byId = JSON.readTree(send("GET", "/apps/" + app.path("id").asText() + "/formation/web", null, bearer()).body());
+        assertThat(byId.path("app").path("name").asText()).isEqualTo(info.app());
+        assertThat(JSON.readTree(send("GET", "/dyno-sizes/2x", null, bearer()).body()).path("name").asText())
+                .isEqualTo("Standard-2X");
+    }
+
+    @Test
+    void aLogSessionUrlStreamsTheLinesOnceWithoutTheToken() throws Exception {
+        HttpResponse<String> created = send("POST", "/apps/" + info.app() + "/log-sessions",
+                "{\"lines\":1500,\"source\":\"heroku\",\"dyno\":\"web\"}", bearer());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String url = JSON.readTree(created.body()).path("logplex_url").asText();
+        assertThat(url).startsWith("http://127.0.0.1:" + info.apiPort() + "/log-sessions/");
+
+        HttpResponse<String> stream = TestApps.HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        assertThat(stream.body()).contains("data: ").contains(" dyno[web.1]: ");
+        assertThat(stream.body()).as("no reconnecting wait once it ends").startsWith("retry: 1\n\n");
+        assertThat(stream.body().lines().skip(1).filter(l -> !l.isEmpty()))
+                .allMatch(l -> l.matches("data: \\S+ dyno\\[web\\.1]: .*"));
+
+        HttpResponse<String> again = TestApps.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).as("used once").isEqualTo(404);
+        String guessed = url.substring(0, url.lastIndexOf('/') + 1) + "0".repeat(48);
+        assertThat(TestApps.HTTP.send(HttpRequest.newBuilder(URI.create(guessed)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+        String fresh = JSON.readTree(send("POST", "/apps/" + info.app() + "/log-sessions", "{}", bearer()).body())
+                .path("logplex_url").asText();
+        String foreign = raw("GET " + URI.create(fresh).getPath() + " HTTP/1.1\r\nHost: rebind.attacker.example:"
+                + info.apiPort() + "\r\nConnection: close\r\n\r\n");
+        assertThat(foreign).startsWith("HTTP/1.1 403 ");
+        assertThat(send("POST", "/apps/" + info.app() + "/log-sessions", "{}", null).statusCode()).isEqualTo(401);
+        for (String bad : List.of("{\"lines\":\"many\"}", "{\"lines\":1501}", "{\"tail\":\"yes\"}",
+                "{\"source\":\"bogus\"}", "{\"dyno\":7}")) {
+            HttpResponse<String> res = send("POST", "/apps/" + info.app() + "/log-sessions", bad, bearer());
+            assertThat(res.statusCode()).as(bad).isEqualTo(422);
+            assertThat(JSON.readTree(res.body()).path("message").asText()).as(bad)
+                    .startsWith(bad.substring(2, bad.indexOf('"', 2)) + ": ");
+        }
+    }
+
+    @Test
+    void aTailingLogSessionStreamsNewLines() throws Exception {
+        String url = JSON.readTree(send("POST", "/apps/" + info.app() + "/log-sessions",
+                "{\"lines\":0,\"tail\":true,\"dyno\":\"router\"}", bearer()).body()).path("logplex_url").asText();
+        HttpResponse<java.io.InputStream> stream = TestApps.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            TestApps.get(daemon.routerPort(), "/");
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("data: "));
+            assertThat(line).contains(" dyno[router]: at=").contains(" path=\"/\"");
+        }
+    }
+
     /** One request as raw bytes (a Host the JDK client will not send); the whole answer. */
     private String raw(String request) throws Exception {
         try (Socket s = new Socket()) {

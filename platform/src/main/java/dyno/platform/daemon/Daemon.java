@@ -148,7 +148,7 @@ public final class Daemon implements AutoCloseable {
             String token = newToken();
             try {
                 this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
-                        options.metricsPublic());
+                        options.metricsPublic(), router.port(), deployer, List.of());
             } catch (IOException e) {
                 if (e.getCause() instanceof BindException bind) {
                     throw apiPortTaken(options.apiPort(), bind);
