@@ -222,6 +222,45 @@ class HerokuCliTest {
         assertThat(wrong.err()).contains("The token provided to HEROKU_API_KEY is invalid");
     }
 
+    @Test
+    @Order(9)
+    void configVarsMakeReleasesThatPsWaitWaitsFor() throws Exception {
+        HerokuCli.Result set = heroku.run("config:set", "GREETING=Hi there", "-a", app);
+        assertThat(set.status()).as(set.all()).isZero();
+        assertThat(set.err()).contains("Setting GREETING and restarting " + app + "... done, v2");
+        assertThat(set.out()).containsPattern("GREETING:\\s+Hi there");
+        HerokuCli.Result wait = heroku.run("ps:wait", "-a", app);
+        assertThat(wait.status()).as(wait.all()).isZero();
+        assertThat(TestApps.get(daemon.routerPort(), "/").body()).isEqualTo("Hi there from web.1\n");
+        assertThat(daemon.manager().dynos()).extracting(DynoInfo::release).containsOnly(2);
+
+        assertThat(heroku.run("config", "-a", app).out()).contains("=== " + app + " Config Vars").containsPattern("GREETING:\\s+Hi there");
+        assertThat(heroku.run("config:get", "GREETING", "-a", app).out()).isEqualTo("Hi there\n");
+        HerokuCli.Result unset = heroku.run("config:unset", "GREETING", "-a", app);
+        assertThat(unset.err()).as(unset.all()).contains("Unsetting GREETING and restarting " + app + "... done, v3");
+        assertThat(heroku.run("ps:wait", "-a", app).status()).isZero();
+        assertThat(TestApps.get(daemon.routerPort(), "/").body()).isEqualTo("Hello from web.1\n");
+
+        HerokuCli.Result releases = heroku.run("releases", "-a", app);
+        assertThat(releases.out()).as(releases.all()).contains("=== " + app + " Releases - Current: v3")
+                .containsPattern("v3\\s+Remove GREETING config vars\\s+dyno@localhost")
+                .containsPattern("v2\\s+Set GREETING config vars").containsPattern("v1\\s+Initial release");
+        HerokuCli.Result bad = heroku.run("config:set", "1BAD=x", "-a", app);
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("1BAD").contains("Error ID: invalid_params");
+    }
+
+    @Test
+    @Order(10)
+    void runDetachedRunsAOneOffWithTheConfigIntoTheLog() throws Exception {
+        heroku.run("config:set", "WHO=detached", "-a", app);
+        HerokuCli.Result run = heroku.run("run:detached", "-a", app, "echo one-off $DYNO for $WHO");
+        assertThat(run.status()).as(run.all()).isZero();
+        assertThat(run.all()).containsPattern("on " + app + "\\.\\.\\. done, run\\.\\d+");
+        await().atMost(60, TimeUnit.SECONDS).until(() ->
+                heroku.run("logs", "-a", app, "--dyno", "run", "-n", "50").out().matches("(?s).*app\\[run\\.\\d+]: one-off run\\.\\d+ for detached.*"));
+    }
+
     private long webPid() {
         return daemon.manager().dynos().stream().filter(d -> d.name().equals("web.1")).mapToLong(DynoInfo::pid)
                 .findFirst().orElse(0);

@@ -25,7 +25,8 @@ final class OneOffs {
     private final Clock clock;
     private final ManagerSettings settings;
     private final Map<String, Dyno> byName = new TreeMap<>();
-    private int last;
+    /** The last number given, per type: {@code run.3} and {@code release.2} count apart. */
+    private final Map<String, Integer> last = new java.util.HashMap<>();
 
     OneOffs(Clock clock, ManagerSettings settings) {
         this.clock = clock;
@@ -34,7 +35,7 @@ final class OneOffs {
 
     /** A new one-off of {@code type} (e.g. {@code run}) for {@code command}, not yet started. */
     Dyno create(String type, String command, Map<String, String> config, int release) {
-        Dyno d = new Dyno(new ProcessType(type, command), ++last, DynoSize.STANDARD_1X, clock.instant(),
+        Dyno d = new Dyno(new ProcessType(type, command), next(type), DynoSize.STANDARD_1X, clock.instant(),
                 new OutputLimiter(settings.logLinesPerSecond(), System.nanoTime()));
         d.oneOff = new CompletableFuture<>();
         d.config = Map.copyOf(config);
@@ -45,7 +46,11 @@ final class OneOffs {
 
     /** The next name a one-off of {@code type} gets, reserved: {@code run.7}. */
     String reserve(String type) {
-        return type + "." + (++last);
+        return type + "." + next(type);
+    }
+
+    private int next(String type) {
+        return last.merge(type, 1, Integer::sum);
     }
 
     /**
