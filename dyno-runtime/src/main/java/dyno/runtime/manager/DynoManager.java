@@ -87,7 +87,6 @@ public final class DynoManager implements AutoCloseable {
         this.processes = new DynoProcesses(new PidRegistry(app.stateDir().resolve("pids")));
         this.memory = new MemoryWatch(settings);
         this.output = new DynoOutput(this.clock, this::emit);
-        this.oneOffs = new OneOffs(this.clock, settings);
         this.config = app.env();
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dyno-manager");
@@ -118,6 +117,22 @@ public final class DynoManager implements AutoCloseable {
             @Override
             public void stopped(Dyno d, Dyno.Stop stop) {
                 DynoManager.this.stopped(d, stop);
+            }
+        });
+        this.oneOffs = new OneOffs(this.clock, settings, processes, runs, exec, new OneOffs.Host() {
+            @Override
+            public void event(String dyno, String message) {
+                DynoManager.this.event(dyno, message);
+            }
+
+            @Override
+            public void snapshot() {
+                DynoManager.this.snapshot();
+            }
+
+            @Override
+            public CompletableFuture<Void> stop(Dyno d) {
+                return DynoManager.this.stop(d, DynoState.DOWN, false);
             }
         });
         this.shutdownHook = new Thread(this::close, "dyno-manager-shutdown");
@@ -217,10 +232,7 @@ public final class DynoManager implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the dyno manager is stopped");
             }
-            Dyno d = oneOffs.create(type, command, config, release);
-            runs.launch(d);
-            snapshot();
-            return new OneOff(d.name, d.oneOff);
+            return oneOffs.run(type, command, config, release);
         });
     }
 
@@ -234,29 +246,12 @@ public final class DynoManager implements AutoCloseable {
      * it ends; a closing manager ends its whole tree. Fails unless the process is proven that run.
      */
     public CompletableFuture<DynoInfo> attachOneOff(String name, String command, long pid) {
-        return call(() -> {
-            Dyno d = oneOffs.attach(name, command, pid, release);
-            event(name, "Attached process " + pid + " for `" + command + "`");
-            snapshot();
-            return d.info();
-        });
+        return call(() -> oneOffs.attach(name, command, pid, release));
     }
 
     /** Stops one-off {@code name} (SIGTERM to its tree, SIGKILL with R12 after the stop timeout). */
     public CompletableFuture<Void> stopOneOff(String name) {
-        return call(() -> {
-            Dyno d = oneOffs.get(name);
-            if (d == null) {
-                throw new IllegalArgumentException("no one-off dyno \"" + name + "\"");
-            }
-            if (d.attachedPid != 0) {
-                event(name, "Stopping all processes with SIGTERM");
-                processes.signal(d, false);
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            d.retired = true;
-            return stop(d, DynoState.DOWN, false);
-        }).thenCompose(f -> f);
+        return call(() -> oneOffs.stop(name)).thenCompose(f -> f);
     }
 
     /** Resident memory of each running dyno's process tree at the last scan, in bytes. */
@@ -354,11 +349,7 @@ public final class DynoManager implements AutoCloseable {
                     d.retired = true;
                     stops.add(stop(d, DynoState.DOWN, false));
                 }
-                for (Dyno d : oneOffs.attached()) {
-                    event(d.name, "Stopping all processes with SIGTERM");
-                    processes.signal(d, false);
-                    stops.add(awaitAttachedEnd(d));
-                }
+                stops.addAll(oneOffs.endAllAttached());
                 return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
             }).thenCompose(f -> f);
             all.get(graceMs + CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
@@ -386,30 +377,6 @@ public final class DynoManager implements AutoCloseable {
     }
 
     // ---- on the manager thread ----
-
-    /** Waits, polling, for an attached one-off to end; SIGKILL with R12 after the stop timeout. */
-    private CompletableFuture<Void> awaitAttachedEnd(Dyno d) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
-        Runnable[] check = new Runnable[1];
-        boolean[] killed = {false};
-        check[0] = () -> {
-            if (!processes.alive(d)) {
-                event(d.name, "Process exited");
-                processes.forget(d);
-                oneOffEnded(d, 143);
-                done.complete(null);
-            } else if (!killed[0] && System.nanoTime() - deadline > 0) {
-                killed[0] = true;
-                runs.killNow(d);
-                exec.schedule(check[0], 100, TimeUnit.MILLISECONDS);
-            } else {
-                exec.schedule(check[0], 100, TimeUnit.MILLISECONDS);
-            }
-        };
-        check[0].run();
-        return done;
-    }
 
     /** Every run: the table's and the detached ones. */
     private List<Dyno> allRuns() {
@@ -644,7 +611,7 @@ public final class DynoManager implements AutoCloseable {
     /** Drops a retired run that has no process left from wherever it is kept. */
     private void forgetRun(Dyno d) {
         if (d.oneOff != null) {
-            oneOffEnded(d, d.exitStatus);
+            oneOffs.ended(d, d.exitStatus);
             return;
         }
         detached.remove(d);
@@ -657,7 +624,7 @@ public final class DynoManager implements AutoCloseable {
     private void crashed(Dyno d, int status) {
         if (d.oneOff != null) {
             setState(d, DynoState.DOWN);
-            oneOffEnded(d, status);
+            oneOffs.ended(d, status);
             return;
         }
         if (d.replacing != null) {
@@ -694,13 +661,6 @@ public final class DynoManager implements AutoCloseable {
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void oneOffEnded(Dyno d, int status) {
-        if (oneOffs.ended(d)) {
-            snapshot(); // before its waiter learns the status: it is no longer listed by then
-            d.oneOff.complete(status);
-        }
-    }
-
     /** One scan of /proc for every dyno: their trees, their memory, R14 and R15. */
     private void scan() {
         List<Dyno> running = allRuns().stream().filter(Dyno::running).toList();
@@ -708,13 +668,7 @@ public final class DynoManager implements AutoCloseable {
         List<Dyno> scanned = new ArrayList<>(running);
         scanned.addAll(attached);
         processes.scan(scanned);
-        for (Dyno d : attached) {
-            if (d.tree.isEmpty()) {
-                event(d.name, "Process exited");
-                processes.forget(d);
-                oneOffEnded(d, 0);
-            }
-        }
+        oneOffs.reapAttached();
         Map<String, Long> sampled = new TreeMap<>(DynoManager::compareNames);
         Instant now = clock.instant();
         for (Dyno d : running) {
@@ -740,7 +694,7 @@ public final class DynoManager implements AutoCloseable {
         d.updatedAt = clock.instant();
         d.state = next;
         if (dynos.get(d.name) != d) {
-            if (oneOffs.get(d.name) == d) {
+            if (oneOffs.lists(d)) {
                 snapshot(); // a one-off: ps lists it, the router never sees it
             }
             return; // a successor booting or a replaced run: neither ps nor the router sees it

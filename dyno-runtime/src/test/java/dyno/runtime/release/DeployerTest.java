@@ -200,6 +200,8 @@ class DeployerTest {
         try {
             assertThatThrownBy(() -> manager.attachOneOff(name, "sleep 600", stranger.pid()).join())
                     .hasMessageContaining("not the one-off " + name);
+            assertThatThrownBy(() -> manager.attachOneOff("run.99", "sleep 600", mine.pid()).join())
+                    .hasMessageContaining("not a reserved one-off name");
 
             DynoInfo info = manager.attachOneOff(name, "sleep 600", mine.pid()).get(10, TimeUnit.SECONDS);
             assertThat(info.name()).isEqualTo(name);
