@@ -25,9 +25,15 @@ final class AttachedRun {
     private AttachedRun() {
     }
 
-    /** Runs {@code command} with {@code sh -c} in {@code dir}; {@code started} learns its pid. Returns its exit status. */
+    /**
+     * Runs {@code command} with {@code bash -c} (as Heroku runs one-offs; {@code sh -c} where there is
+     * no bash) in {@code dir}; {@code started} learns its pid. Returns its exit status.
+     */
     static int run(Path dir, String command, Map<String, String> env, LongConsumer started) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).inheritIO();
+        // bash runs a lone command in its own place: a program that handles Ctrl-C and exits 3 gives 3;
+        // dash would stay its parent and die of the SIGINT, giving 130
+        String shell = java.nio.file.Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "sh";
+        ProcessBuilder pb = new ProcessBuilder(shell, "-c", command).directory(dir.toFile()).inheritIO();
         pb.environment().putAll(env);
         TerminalSignals.leaveToChild();
         Process p = pb.start();

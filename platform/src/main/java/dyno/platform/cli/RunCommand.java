@@ -42,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
     boolean detached;
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE;...", description = "Extra environment for this run only, ';'-separated.")
     String extraEnv;
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command, run with sh -c.")
+    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command, run with bash -c (sh -c without bash).")
     List<String> command = new ArrayList<>();
 
     @Override
