@@ -153,6 +153,20 @@ class UpCommandTest {
     }
 
     @Test
+    void badHealthSettingsAreOneLineUsageErrorsAsOnTheRouterAlone() throws Exception {
+        Path app = helloApp();
+        for (String[] bad : new String[][] {{"--health-fall", "0", "a whole number from 1 to 1000"},
+                {"--health-status", "200-99", "status codes or ranges from 100 to 599"}}) {
+            CliTest.Result r = CliTest.dyno("up", "--dir", app.toString(), "--port", "0", "--health-path", "/",
+                    bad[0], bad[1]);
+            assertThat(r.status()).as(bad[0]).isEqualTo(2);
+            assertThat(r.err().lines()).as(bad[0]).singleElement().asString()
+                    .startsWith("dyno up: " + bad[0] + ": '" + bad[1] + "' (expected: " + bad[2]);
+        }
+        assertNothingLeftRunning(app);
+    }
+
+    @Test
     void upPassesTheInFlightLimitAndTheRequestTimeoutToItsRouter() throws Exception {
         Path app = helloApp();
         Process up = start(tmp, "up", "up", "--dir", app.toString(), "--port", "0", "--no-color", "--stop-timeout", "5s",

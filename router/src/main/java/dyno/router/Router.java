@@ -70,9 +70,10 @@ public final class Router implements AutoCloseable {
             table.watch(pools);
             HealthMonitor health = null;
             if (config.healthPath() != null) {
-                HttpHealthCheck check = new HttpHealthCheck(backend.clone().group(group), config.healthPath());
+                HttpHealthCheck check = new HttpHealthCheck(backend.clone().group(group), config.healthPath(),
+                        config.healthHost(), config.healthStatus());
                 health = new HealthMonitor(table, check, group, config.healthInterval(), config.healthTimeout(),
-                        config.fall(), config.rise());
+                        config.fall(), config.rise(), listener);
                 table.watch(health);
             }
             ProxyContext context = new ProxyContext(config, table, pools);

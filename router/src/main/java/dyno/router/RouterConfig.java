@@ -2,6 +2,7 @@ package dyno.router;
 
 import static java.util.Objects.requireNonNull;
 
+import dyno.router.health.ExpectedStatus;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,8 @@ public record RouterConfig(
         Duration healthTimeout,
         int fall,
         int rise,
+        ExpectedStatus healthStatus,
+        String healthHost,
         Duration quarantine,
         int maxAttempts,
         Duration connectTimeout,
@@ -49,6 +52,10 @@ public record RouterConfig(
         }
         if (healthPath != null && !healthPath.startsWith("/")) {
             throw new IllegalArgumentException("healthPath: \"" + healthPath + "\" (expected: a path starting with /)");
+        }
+        requireNonNull(healthStatus, "healthStatus");
+        if (healthHost != null && (healthHost.isBlank() || !healthHost.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("healthHost: \"" + healthHost + "\" (expected: a host name, or null)");
         }
         positive(healthInterval, "healthInterval");
         positive(healthTimeout, "healthTimeout");
@@ -90,7 +97,7 @@ public record RouterConfig(
      */
     public static RouterConfig defaults() {
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, Duration.ofSeconds(5), 10,
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, ExpectedStatus.BELOW_500, null, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
                 Balance.ROUND_ROBIN);
@@ -129,6 +136,8 @@ public record RouterConfig(
         private Duration healthTimeout;
         private int fall;
         private int rise;
+        private ExpectedStatus healthStatus;
+        private String healthHost;
         private Duration quarantine;
         private int maxAttempts;
         private Duration connectTimeout;
@@ -155,6 +164,8 @@ public record RouterConfig(
             healthTimeout = c.healthTimeout;
             fall = c.fall;
             rise = c.rise;
+            healthStatus = c.healthStatus;
+            healthHost = c.healthHost;
             quarantine = c.quarantine;
             maxAttempts = c.maxAttempts;
             connectTimeout = c.connectTimeout;
@@ -189,6 +200,10 @@ public record RouterConfig(
         public Builder fall(int fall) { this.fall = fall; return this; }
         /** Consecutive passed checks that bring a dyno back. */
         public Builder rise(int rise) { this.rise = rise; return this; }
+        /** Statuses a check accepts; any below 500 by default. */
+        public Builder healthStatus(ExpectedStatus s) { this.healthStatus = s; return this; }
+        /** Host header of checks; null (the default) sends the dyno's {@code address:port}. */
+        public Builder healthHost(String host) { this.healthHost = host; return this; }
         /** How long a dyno gets no traffic after a refused or timed-out connect. */
         public Builder quarantine(Duration d) { this.quarantine = d; return this; }
         /** Connect attempts per request, over successive dynos. */
@@ -231,7 +246,7 @@ public record RouterConfig(
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
-                    quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
+                    healthStatus, healthHost, quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
                     holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
                     balance);
         }

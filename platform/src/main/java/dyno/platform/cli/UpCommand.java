@@ -6,6 +6,7 @@ import dyno.router.Balance;
 import dyno.router.FileLimits;
 import dyno.router.RouterConfig;
 import dyno.router.cli.RouterCommand;
+import dyno.router.cli.HealthOptions;
 import dyno.router.cli.RouterLimitOptions;
 import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
@@ -64,9 +65,6 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Router event-loop threads (default: cores).")
     Integer threads;
 
-    @Option(names = "--health-path", description = "Path for active health checks (default: none).")
-    String healthPath;
-
     @Option(names = "--balance", defaultValue = "round-robin",
             description = "How the router picks a dyno: round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
     String balance;
@@ -118,6 +116,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     RouterLimitOptions limits = new RouterLimitOptions();
 
+    @Mixin
+    HealthOptions health = new HealthOptions();
+
     @Override
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
@@ -131,15 +132,13 @@ final class UpCommand implements Callable<Integer> {
                     FileLimits.openFileLimit(), "--max-connections"));
             router.maxHeadBytes(RouterCommand.parseSize("--max-head-size", maxHeadSize));
             limits.applyTo(router);
+            health.applyTo(router);
             accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (threads != null) {
             router.threads(threads);
-        }
-        if (healthPath != null) {
-            router.healthPath(healthPath);
         }
         ManagerSettings settings = ManagerSettings.defaults().withBootTimeout(bootTimeout).withStopTimeout(stopTimeout);
         if (memoryQuotaMb > 0) {

@@ -114,6 +114,12 @@ public final class Daemon implements AutoCloseable {
                             b.wakeRequested();
                         }
                     }
+
+                    @Override
+                    public void healthChanged(dyno.router.health.HealthTransition t) {
+                        // a router line in the app log, like access lines and H-codes
+                        pipe.offer(new LogLine(Instant.now(), LogLine.DYNO, "router", t.logfmt()));
+                    }
                 });
             } catch (ListenException e) {
                 // e.g. the port is taken: one line naming the address and the flag, exit 1

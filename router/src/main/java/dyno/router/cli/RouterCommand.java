@@ -6,6 +6,7 @@ import dyno.router.ListenException;
 import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.RouterListener;
+import dyno.router.health.HealthTransition;
 import dyno.router.log.AccessLogSettings;
 import dyno.router.log.AccessLogWriter;
 import java.io.PrintWriter;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dyno router}: the router alone, in front of processes started by hand.
  * <pre>{@code
- * dyno router --port 5006 --backend 127.0.0.1:5001 --backend 127.0.0.1:5002 --health-path /health
+ * dyno router --port 5006 --backend 127.0.0.1:5001 --backend 127.0.0.1:5002 --health-path /health \
+ *     --health-interval 2s --health-fall 3 --health-rise 2 --health-status 200-399
  * }</pre>
  */
 @Command(name = "router", mixinStandardHelpOptions = true,
@@ -56,15 +60,15 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: cores).")
     Integer threads;
 
-    @Option(names = "--health-path", paramLabel = "PATH", description = "Path of active health checks (default: none).")
-    String healthPath;
-
     @Option(names = "--balance", paramLabel = "STRATEGY", defaultValue = "round-robin",
             description = "round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
     String balance;
 
     @Mixin
     RouterLimitOptions limits = new RouterLimitOptions();
+
+    @Mixin
+    HealthOptions health = new HealthOptions();
 
     @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "Time for a request head to arrive; slower clients get 408 (default: ${DEFAULT-VALUE}).")
@@ -113,7 +117,6 @@ public final class RouterCommand implements Callable<Integer> {
             RouterConfig.Builder builder = RouterConfig.builder()
                     .host(host)
                     .port(port)
-                    .healthPath(healthPath)
                     .headerTimeout(parseDuration("--header-timeout", headerTimeout))
                     .maxConnections(FileLimits.checkMaxConnections(atLeastOne("--max-connections", maxConnections),
                             spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
@@ -125,17 +128,32 @@ public final class RouterCommand implements Callable<Integer> {
             if (threads != null) {
                 builder.threads(threads);
             }
-            config = limits.applyTo(builder).build();
+            config = health.applyTo(limits.applyTo(builder)).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         AccessLogWriter writer = null;
         Router started;
+        // health transitions are printed off the event loops, like access lines
+        ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dyno-router-events");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             writer = logSettings.destination() == AccessLogSettings.Destination.OFF ? null : logSettings.openWriter();
             started = Router.start(config.toBuilder().accessLog(writer == null ? AccessLogSink.OFF : writer).build(),
-                    RouterListener.NONE);
+                    new RouterListener() {
+                        @Override
+                        public void healthChanged(HealthTransition t) {
+                            events.execute(() -> {
+                                out.println(t.logfmt());
+                                out.flush();
+                            });
+                        }
+                    });
         } catch (IllegalStateException e) {
+            events.shutdownNow();
             if (writer != null) {
                 writer.close();
             }
@@ -164,6 +182,7 @@ public final class RouterCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            events.shutdown();
             if (writer != null) {
                 writer.close();
             }

@@ -2,8 +2,10 @@ package dyno.router.health;
 
 import static java.util.Objects.requireNonNull;
 
+import dyno.router.RouterListener;
 import dyno.router.select.Dyno;
 import dyno.router.select.DynoTable;
+import dyno.router.select.Snapshot;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,9 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Active health checks: one periodic probe per registered dyno; {@code fall} consecutive failures
- * take it out of rotation, {@code rise} consecutive successes bring it back. Decorates the table
- * through {@link DynoTable#setHealthy(Dyno, boolean)}; the probe itself is injectable.
+ * Active health checks, as HAProxy's {@code check inter/rise/fall}: one probe per registered dyno
+ * every {@code interval} (a probe still running when the next is due makes it skip that turn);
+ * {@code fall} consecutive failures take the dyno out of rotation, {@code rise} consecutive
+ * successes bring it back. Each transition is logged once at INFO and told to the
+ * {@link RouterListener}. Decorates the table through {@link DynoTable#setHealthy(Dyno, boolean)};
+ * the probe itself is injectable.
  */
 public final class HealthMonitor implements DynoTable.Membership {
     private static final Logger logger = LoggerFactory.getLogger(HealthMonitor.class);
@@ -28,10 +33,11 @@ public final class HealthMonitor implements DynoTable.Membership {
     private final Duration timeout;
     private final int fall;
     private final int rise;
+    private final RouterListener listener;
     private final Map<Dyno, Watch> watches = new ConcurrentHashMap<>();
 
     public HealthMonitor(DynoTable table, HealthCheck check, ScheduledExecutorService scheduler, Duration interval,
-                         Duration timeout, int fall, int rise) {
+                         Duration timeout, int fall, int rise, RouterListener listener) {
         this.table = requireNonNull(table, "table");
         this.check = requireNonNull(check, "check");
         this.scheduler = requireNonNull(scheduler, "scheduler");
@@ -39,13 +45,14 @@ public final class HealthMonitor implements DynoTable.Membership {
         this.timeout = requireNonNull(timeout, "timeout");
         this.fall = fall;
         this.rise = rise;
+        this.listener = requireNonNull(listener, "listener");
     }
 
     @Override
     public void added(Dyno dyno) {
         Watch w = new Watch(dyno);
         watches.put(dyno, w);
-        w.future = scheduler.scheduleWithFixedDelay(w::probe, interval.toNanos(), interval.toNanos(),
+        w.future = scheduler.scheduleAtFixedRate(w::probe, interval.toNanos(), interval.toNanos(),
                 TimeUnit.NANOSECONDS);
     }
 
@@ -64,11 +71,21 @@ public final class HealthMonitor implements DynoTable.Membership {
         }
     }
 
+    private void report(HealthTransition t) {
+        logger.info("{}", t);
+        try {
+            listener.healthChanged(t);
+        } catch (RuntimeException e) {
+            logger.warn("RouterListener.healthChanged failed", e);
+        }
+    }
+
     private final class Watch {
         private final Dyno dyno;
         private volatile ScheduledFuture<?> future;
         // Guarded by synchronized(this): probes are serialized by 'running'.
         private boolean running;
+        private boolean healthy = true;
         private int successes;
         private int failures;
 
@@ -83,31 +100,40 @@ public final class HealthMonitor implements DynoTable.Membership {
                 }
                 running = true;
             }
-            check.check(dyno.address(), timeout).whenComplete((ok, error) -> record(ok != null && ok));
+            check.check(dyno.address(), timeout).whenComplete((result, error) -> record(result != null ? result
+                    : HealthCheck.Result.failed("error: " + (error == null ? "no result" : error.getMessage()))));
         }
 
-        void record(boolean ok) {
-            Boolean verdict = null;
+        void record(HealthCheck.Result result) {
+            int checks;
             synchronized (this) {
                 running = false;
-                if (ok) {
+                if (result.passed()) {
                     failures = 0;
-                    if (++successes >= rise) {
-                        verdict = Boolean.TRUE;
+                    successes = Math.min(successes + 1, rise);
+                    if (healthy || successes < rise) {
+                        return;
                     }
+                    healthy = true;
+                    checks = successes;
                 } else {
                     successes = 0;
-                    if (++failures >= fall) {
-                        verdict = Boolean.FALSE;
+                    failures = Math.min(failures + 1, fall);
+                    logger.debug("{} failed a health check ({}/{}): {}", dyno, failures, fall, result.reason());
+                    if (!healthy || failures < fall) {
+                        return;
                     }
+                    healthy = false;
+                    checks = failures;
                 }
             }
-            if (verdict != null && !dyno.removed()) {
-                if (!verdict) {
-                    logger.debug("{} failed {} health checks in a row", dyno, fall);
-                }
-                table.setHealthy(dyno, verdict);
+            if (dyno.removed()) {
+                return;
             }
+            table.setHealthy(dyno, result.passed());
+            Snapshot s = table.snapshot();
+            report(new HealthTransition(dyno.name(), dyno.address(), result.passed(), result.reason(), checks,
+                    result.passed() ? rise : fall, s.size(), s.registered()));
         }
     }
 }

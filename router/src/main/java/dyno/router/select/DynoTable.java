@@ -241,7 +241,7 @@ public final class DynoTable implements DynoRegistry {
             dyno.healthy = healthy;
             toRelease = rebuildLocked();
         }
-        logger.info("{} is now {}", dyno.name(), healthy ? "healthy" : "unhealthy");
+        logger.debug("{} is now {}", dyno.name(), healthy ? "healthy" : "unhealthy");
         releaseAll(toRelease);
     }
 

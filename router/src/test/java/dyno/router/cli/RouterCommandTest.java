@@ -146,4 +146,43 @@ class RouterCommandTest {
         assertThat(err.toString()).isEqualTo("dyno router: --max-head-size: '1k' (expected: a size from 16k to 16m, e.g. 64k)"
                 + System.lineSeparator());
     }
+
+    @Test
+    void rejectsBadHealthSettingsNamingTheFlagAndTheRange() {
+        for (String[] bad : new String[][] {{"--health-interval", "1ms"}, {"--health-timeout", "soon"},
+                {"--health-fall", "0"}, {"--health-rise", "1001"}, {"--health-status", "600"},
+                {"--health-host", "a/b"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router")
+                    .setErr(new PrintWriter(err, true));
+            cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
+            int code = cli.execute("--port", "0", "--backend", "127.0.0.1:5001", "--health-path", "/health",
+                    bad[0], bad[1]);
+            assertThat(code).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err.toString().lines()).as(String.join(" ", bad)).singleElement().asString()
+                    .startsWith("dyno router: " + bad[0] + ": '" + bad[1] + "' (expected: ");
+        }
+    }
+
+    @Test
+    void printsHealthTransitionsAsRouterLines() throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        server.createContext("/health", ex -> { ex.sendResponseHeaders(503, -1); ex.close(); });
+        server.start();
+        StringWriter out = new StringWriter();
+        RouterCommand command = new RouterCommand();
+        CommandLine cli = new CommandLine(command).setOut(new PrintWriter(out, true));
+        try {
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--port", "0",
+                    "--backend", "127.0.0.1:" + server.getAddress().getPort(), "--health-path", "/health",
+                    "--health-interval", "50ms", "--health-fall", "2", "--health-status", "200-399"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("desc=\"Backend down\""));
+            assertThat(out.toString()).contains("dyno=web.1 backend=127.0.0.1:" + server.getAddress().getPort()
+                    + " reason=\"status 503 (expected: 200-399)\" checks=2/2 in_rotation=0/1");
+            command.stop();
+            assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -8,6 +8,8 @@ import dyno.router.select.DynoTable;
 import dyno.router.select.RoundRobinStrategy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,10 +37,17 @@ class HealthMonitorTest {
         AtomicInteger probes = new AtomicInteger();
         HealthCheck check = (address, timeout) -> {
             probes.incrementAndGet();
-            return CompletableFuture.completedFuture(healthy.get());
+            return CompletableFuture.completedFuture(healthy.get() ? HealthCheck.Result.passed("status 200")
+                    : HealthCheck.Result.failed("status 503"));
         };
+        List<HealthTransition> transitions = new CopyOnWriteArrayList<>();
         HealthMonitor monitor = new HealthMonitor(table, check, scheduler, Duration.ofMillis(20),
-                Duration.ofMillis(100), 3, 2);
+                Duration.ofMillis(100), 3, 2, new RouterListener() {
+                    @Override
+                    public void healthChanged(HealthTransition t) {
+                        transitions.add(t);
+                    }
+                });
         table.watch(monitor);
         table.add("web.1", new InetSocketAddress("127.0.0.1", 1));
         assertThat(table.snapshot().size()).isEqualTo(1);
@@ -52,6 +61,15 @@ class HealthMonitorTest {
         healthy.set(true);
         await().atMost(Duration.ofSeconds(5)).until(() -> table.snapshot().size() == 1);
         monitor.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> transitions.size() == 2);
+        assertThat(transitions.get(0).toString())
+                .isEqualTo("web.1 (127.0.0.1:1) is DOWN after 3/3 failed checks, last: status 503; 0 of 1 in rotation");
+        assertThat(transitions.get(0).logfmt()).isEqualTo("at=info desc=\"Backend down\" dyno=web.1"
+                + " backend=127.0.0.1:1 reason=\"status 503\" checks=3/3 in_rotation=0/1");
+        assertThat(transitions.get(1).healthy()).isTrue();
+        assertThat(transitions.get(1).checks()).isEqualTo(2);
+        assertThat(transitions.get(1).threshold()).isEqualTo(2);
+        assertThat(transitions.get(1).inRotation()).isEqualTo(1);
     }
 
     @Test
@@ -66,10 +84,13 @@ class HealthMonitorTest {
                     .channel(io.netty.channel.socket.nio.NioSocketChannel.class);
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.getAddress().getPort());
             Duration t = Duration.ofSeconds(2);
-            assertThat(new HttpHealthCheck(template, "/ok").check(addr, t).toCompletableFuture().get()).isTrue();
-            assertThat(new HttpHealthCheck(template, "/bad").check(addr, t).toCompletableFuture().get()).isFalse();
+            assertThat(new HttpHealthCheck(template, "/ok").check(addr, t).toCompletableFuture().get())
+                    .isEqualTo(HealthCheck.Result.passed("status 404"));
+            assertThat(new HttpHealthCheck(template, "/bad").check(addr, t).toCompletableFuture().get())
+                    .isEqualTo(HealthCheck.Result.failed("status 500 (expected: 100-499)"));
             server.stop(0);
-            assertThat(new HttpHealthCheck(template, "/ok").check(addr, t).toCompletableFuture().get()).isFalse();
+            assertThat(new HttpHealthCheck(template, "/ok").check(addr, t).toCompletableFuture().get())
+                    .isEqualTo(HealthCheck.Result.failed("connection refused"));
         } finally {
             server.stop(0);
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
