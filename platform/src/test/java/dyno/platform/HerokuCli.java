@@ -55,13 +55,15 @@ final class HerokuCli {
                 Map.entry("HEROKU_HOST", api),
                 Map.entry("HEROKU_API_KEY", daemon.token()),
                 // what the CLI would otherwise send to Heroku: telemetry (with the token), npm update
-                // checks, autoupdates, the delinquency check of GET /account; and no ~/.gitconfig write
+                // checks, autoupdates, the delinquency check of GET /account; its git credential helper goes to a throwaway file
                 Map.entry("DISABLE_TELEMETRY", "true"),
                 Map.entry("HEROKU_SKIP_ANALYTICS", "1"),
                 Map.entry("HEROKU_SKIP_NEW_VERSION_CHECK", "true"),
                 Map.entry("HEROKU_DISABLE_AUTOUPDATE", "true"),
                 Map.entry("HEROKU_PARTICLEBOARD_URL", api),
-                Map.entry("GIT_CONFIG_GLOBAL", "/dev/null"),
+                // never /dev/null: git writes its config by renaming a lock file over it, which as root
+                // replaces the device with a regular file for the whole machine
+                Map.entry("GIT_CONFIG_GLOBAL", home.resolve(".gitconfig").toString()),
                 Map.entry("NO_PROXY", "127.0.0.1,localhost"),
                 Map.entry("HEROKU_COLOR", "0"),
                 Map.entry("NO_COLOR", "1"));
