@@ -80,7 +80,9 @@ final class RunCommand implements Callable<Integer> {
             try {
                 c.post(c.appPath("/dynos/" + name + "/actions/attach"), Map.of("pid", pid, "command", cmd));
             } catch (ApiException e) {
-                spec.commandLine().getErr().println("run: not listed in ps (" + e.getMessage() + ")");
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    spec.commandLine().getErr().println("run: not listed in ps (" + e.getMessage() + ")");
+                } // else it ended before the daemon could list it: nothing to say
             }
         }));
     }
