@@ -123,6 +123,37 @@ class ReleasesCliTest {
     }
 
     @Test
+    void psScaleWaitReturnsOnlyOnceTheNewDynosAreUpAndPsWaitFiltersByType() throws Exception {
+        try (Daemon daemon = TestApps.start(app(), TestApps.lines(), List.of(), null)) {
+            String d = dir.toString();
+            Result scaled = dyno("ps:scale", "--dir", d, "--wait", "web=3", "worker=1");
+            assertThat(scaled.status()).as(scaled.err()).isZero();
+            assertThat(scaled.out()).contains("now running web at 3:Standard-1X, worker at 1:Standard-1X")
+                    .contains("Waiting for every dyno to be running v1... 4 / 4, done");
+            // returned only then: every dyno of the formation is up at this moment, none still booting
+            assertThat(daemon.manager().dynos()).hasSize(4).allSatisfy(x -> assertThat(x.state().id()).isEqualTo("up"));
+
+            assertThat(dyno("ps:wait", "--dir", d, "--type", "worker").out()).contains("every worker dyno").contains("1 / 1, done");
+            Result badInterval = dyno("ps:wait", "--dir", d, "--wait-interval", "0");
+            assertThat(badInterval.status()).isEqualTo(1);
+            assertThat(badInterval.err()).contains("--wait-interval").contains("0.1..3600");
+        }
+    }
+
+    @Test
+    void runWithoutADaemonTakesTheConfigFromTheReleasesOrTheEnvFile() throws Exception {
+        app();
+        Files.writeString(dir.resolve(".env"), "GREETING=from-env\nPORT=1\n");
+        Result run = dyno("run", "--dir", dir.toString(), "echo \"$DYNO $GREETING $PORT\" > run.txt");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(Files.readString(dir.resolve("run.txt"))).matches("run\\.1 from-env \\d+\n").doesNotContain(" 1\n");
+
+        Result detached = dyno("run", "--dir", dir.toString(), "--detached", "true");
+        assertThat(detached.status()).isEqualTo(1);
+        assertThat(detached.err()).contains("needs the app running").contains("dyno up --dir");
+    }
+
+    @Test
     void upFailsWithTheReasonWhenTheReleasePhaseFailsAndStartsNoDyno() throws Exception {
         app();
         Files.writeString(dir.resolve(".env"), "FAIL=yes\n");
