@@ -70,6 +70,7 @@ public final class DynoManager implements AutoCloseable {
     private volatile boolean closed;
     private volatile AppIntent intent = AppIntent.STOPPED;
     private final OneOffs oneOffs;
+    private final Preboots preboots;
     /** The config vars and release number processes start with from now on. */
     private volatile Map<String, String> config;
     private volatile int release;
@@ -133,6 +134,51 @@ public final class DynoManager implements AutoCloseable {
             @Override
             public CompletableFuture<Void> stop(Dyno d) {
                 return DynoManager.this.stop(d, DynoState.DOWN, false);
+            }
+        });
+        this.preboots = new Preboots(this.clock, new Preboots.Host() {
+            @Override
+            public void event(String dyno, String message) {
+                DynoManager.this.event(dyno, message);
+            }
+
+            @Override
+            public void launch(Dyno d) {
+                DynoManager.this.launch(d);
+            }
+
+            @Override
+            public CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
+                return DynoManager.this.stop(d, after, relaunch);
+            }
+
+            @Override
+            public void setState(Dyno d, DynoState next) {
+                DynoManager.this.setState(d, next);
+            }
+
+            @Override
+            public void publishIntent() {
+                DynoManager.this.publishIntent();
+            }
+
+            @Override
+            public boolean closed() {
+                return closed;
+            }
+
+            @Override
+            public void takeSlot(Dyno d) {
+                dynos.put(d.name, d);
+            }
+
+            @Override
+            public void detached(Dyno d, boolean keep) {
+                if (keep) {
+                    detached.add(d);
+                } else {
+                    detached.remove(d);
+                }
             }
         });
         this.shutdownHook = new Thread(this::close, "dyno-manager-shutdown");
@@ -438,91 +484,12 @@ public final class DynoManager implements AutoCloseable {
         for (String name : names) {
             chain = chain.thenCompose(x -> call(() -> {
                 Dyno d = dynos.get(name);
-                return d == null || d.retired || !due.test(d) ? CompletableFuture.<Void>completedFuture(null) : restartOne(d);
+                return d == null || d.retired || !due.test(d) ? CompletableFuture.<Void>completedFuture(null) : preboots.restartOne(d);
             }).thenCompose(f -> f));
         }
         return chain;
     }
 
-    /**
-     * Stops {@code d} and starts it again, or for a web dyno that serves, preboots it; completes
-     * once it (or its successor) is up or crashed, or gone.
-     */
-    private CompletableFuture<Void> restartOne(Dyno d) {
-        // two restarts of the same dyno at once (restart and resize) share one wait
-        CompletableFuture<Void> up = awaitUp.computeIfAbsent(d.name, n -> new CompletableFuture<>());
-        if (d.type.isWeb() && d.state == DynoState.UP && d.running() && d.stop == null) {
-            if (d.successor == null) {
-                preboot(d);
-            }
-        } else {
-            stop(d, DynoState.DOWN, true);
-        }
-        return up;
-    }
-
-    /** Starts the process that will take {@code d}'s place once it is up; {@code d} serves meanwhile. */
-    private void preboot(Dyno d) {
-        if (closed) {
-            releaseWaiter(d);
-            return;
-        }
-        Dyno next = Dyno.successorOf(d, clock.instant());
-        d.successor = next;
-        detached.add(next);
-        event(d.name, "Preboot: starting a new process; the running one serves until it is up");
-        launch(next);
-    }
-
-    /** {@code next} is up: it takes its slot, and the run it replaces drains and stops. */
-    private void promote(Dyno next) {
-        Dyno old = next.replacing;
-        next.replacing = null;
-        old.successor = null;
-        detached.remove(next);
-        old.retired = true;
-        dynos.put(next.name, next);
-        if (old.running()) {
-            detached.add(old);
-        }
-        event(next.name, "Preboot: the new process is up and takes the traffic; stopping the old one");
-        setState(next, DynoState.UP);
-        releaseWaiter(next);
-        stop(old, DynoState.DOWN, false);
-    }
-
-    /** {@code next} ended before it was up: the preboot is over, and the running process keeps serving. */
-    private void abandonPreboot(Dyno next) {
-        Dyno old = next.replacing;
-        next.replacing = null;
-        old.successor = null;
-        detached.remove(next);
-        event(next.name, "Preboot failed: the new process ended before it was up; the old one keeps serving");
-        if (!old.running() && !old.retired && !closed) {
-            launch(old); // the old one crashed meanwhile: it was waiting for its successor
-        }
-        publishIntent();
-        releaseWaiter(old);
-    }
-
-    /** Ends a successor still booting: its slot is being stopped for good (scale down, idle, shutdown). */
-    private void cancelPreboot(Dyno d) {
-        Dyno next = d.successor;
-        d.successor = null;
-        next.replacing = null;
-        next.retired = true;
-        event(d.name, "Preboot cancelled");
-        stop(next, DynoState.DOWN, false);
-    }
-
-    private void releaseWaiter(Dyno d) {
-        CompletableFuture<Void> waiter = awaitUp.remove(d.name);
-        if (waiter != null) {
-            waiter.complete(null);
-        }
-    }
-
-    private final Map<String, CompletableFuture<Void>> awaitUp = new java.util.HashMap<>();
 
     private List<String> select(String target) {
         List<String> names = new ArrayList<>();
@@ -577,16 +544,16 @@ public final class DynoManager implements AutoCloseable {
         d.wasUp = true;
         d.waking = false;
         if (d.replacing != null) {
-            promote(d);
+            preboots.promote(d);
             return;
         }
         setState(d, DynoState.UP);
-        releaseWaiter(d);
+        preboots.release(d);
     }
 
     private CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
         if (d.successor != null && !relaunch) {
-            cancelPreboot(d);
+            preboots.cancel(d);
         }
         if (d.stop != null) {
             return d.stop.done;
@@ -616,7 +583,7 @@ public final class DynoManager implements AutoCloseable {
         }
         detached.remove(d);
         if (dynos.remove(d.name, d)) {
-            releaseWaiter(d);
+            preboots.release(d);
             publish();
         }
     }
@@ -629,7 +596,7 @@ public final class DynoManager implements AutoCloseable {
         }
         if (d.replacing != null) {
             setState(d, DynoState.CRASHED);
-            abandonPreboot(d);
+            preboots.abandon(d);
             return;
         }
         Instant now = clock.instant();
@@ -649,7 +616,7 @@ public final class DynoManager implements AutoCloseable {
             event(d.name, "Not restarting: the prebooting process takes over once it is up");
             return;
         }
-        releaseWaiter(d);
+        preboots.release(d);
         if (closed || d.retired) {
             return;
         }
