@@ -45,16 +45,20 @@ public final class Deployer implements AutoCloseable {
     }
 
     /**
-     * Before any dyno starts ({@code dyno up}): takes {@code .env} edits into a new release, runs
-     * the release phase of the latest release, and has the manager start dynos on it. Blocks;
-     * throws {@link ReleaseFailedException} when the release phase fails (nothing then starts).
+     * Before any dyno starts ({@code dyno up}): takes a changed Procfile (a deploy) and {@code .env}
+     * edits into a new release, runs the release phase of the latest release, and has the manager
+     * start dynos on it. Blocks; throws {@link ReleaseFailedException} when the release phase fails
+     * (nothing then starts).
      */
     public Release prepare() {
         Map<String, String> env = envFile.get();
         Map<String, String> changes = releases.envChanges(env);
+        String procfile = digest(manager.app().procfile());
+        boolean deploy = releases.procfileChanged(procfile);
         Release target;
-        if (!changes.isEmpty()) {
-            target = releases.create(describe(".env edited", changes), changes);
+        if (!changes.isEmpty() || deploy) {
+            String why = changes.isEmpty() ? "" : describe(".env edited", changes);
+            target = releases.create(deploy ? "Deploy: Procfile changed" + (why.isEmpty() ? "" : "; " + why) : why, changes);
             releases.envTaken(env);
         } else {
             target = releases.latest(); // one that failed before is tried again: its command may be fixed
@@ -70,8 +74,21 @@ public final class Deployer implements AutoCloseable {
         if (target.status() != Release.Status.SUCCEEDED) {
             target = releases.finish(target.version(), Release.Status.SUCCEEDED);
         }
+        releases.procfileTaken(procfile);
         manager.useRelease(target.version(), target.config());
         return target;
+    }
+
+    /** SHA-256 of the Procfile's process types and commands, in order. */
+    static String digest(dyno.runtime.app.Procfile procfile) {
+        StringBuilder text = new StringBuilder();
+        procfile.types().forEach(t -> text.append(t.name()).append(": ").append(t.command()).append('\n'));
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is in every JDK", e);
+        }
     }
 
     /**

@@ -38,6 +38,8 @@ public final class Releases {
     private final List<Release> releases = new ArrayList<>();
     /** The {@code .env} as last taken into a release, so that only its edits are picked up. */
     private Map<String, String> envSeen = Map.of();
+    /** A digest of the Procfile the last release was made for; null before one was recorded. */
+    private String procfileSeen;
 
     private Releases(Path file, Clock clock) {
         this.file = file;
@@ -149,6 +151,29 @@ public final class Releases {
         saveOrUndo(List.copyOf(releases), before);
     }
 
+    /**
+     * Whether the Procfile changed since {@link #procfileTaken} last recorded it ({@code digest}: the
+     * one now): a deploy, which makes a release. False when none was recorded yet.
+     */
+    public synchronized boolean procfileChanged(String digest) {
+        return procfileSeen != null && !procfileSeen.equals(digest);
+    }
+
+    /** Records {@code digest} as the Procfile the releases are made for. */
+    public synchronized void procfileTaken(String digest) {
+        if (digest.equals(procfileSeen)) {
+            return;
+        }
+        String before = procfileSeen;
+        procfileSeen = digest;
+        try {
+            save();
+        } catch (UncheckedIOException e) {
+            procfileSeen = before;
+            throw e;
+        }
+    }
+
     /** {@code env} without the vars Dyno sets itself (a foreman {@code .env} often has PORT). */
     private static Map<String, String> usable(Map<String, String> env) {
         Map<String, String> out = new TreeMap<>(env);
@@ -160,6 +185,7 @@ public final class Releases {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             envSeen = strings(root.path("env_file"));
+            procfileSeen = root.path("procfile_sha256").isTextual() ? root.get("procfile_sha256").asText() : null;
             for (JsonNode n : root.path("releases")) {
                 releases.add(new Release(n.path("version").asInt(), n.path("description").asText(),
                         Release.Status.parse(n.path("status").asText()), Instant.parse(n.path("created_at").asText()),
@@ -198,6 +224,9 @@ public final class Releases {
     private void save() {
         ObjectNode root = JSON.createObjectNode();
         root.set("env_file", JSON.valueToTree(envSeen));
+        if (procfileSeen != null) {
+            root.put("procfile_sha256", procfileSeen);
+        }
         var list = root.putArray("releases");
         for (Release r : releases) {
             ObjectNode n = list.addObject();

@@ -165,6 +165,27 @@ class DeployerTest {
     }
 
     @Test
+    void aChangedProcfileIsADeployThatMakesAReleaseAtTheNextStart() throws Exception {
+        start(WORKER);
+        assertThat(deployer.prepare().version()).isEqualTo(1);
+        manager.close();
+        start(WORKER); // the same Procfile: no release
+        assertThat(deployer.prepare().version()).isEqualTo(1);
+        manager.close();
+
+        envFile.put("EXTRA", "1");
+        start("release: echo deployed\n" + WORKER);
+        Release deployed = deployer.prepare();
+
+        assertThat(deployed.version()).isEqualTo(2);
+        assertThat(deployed.description()).isEqualTo("Deploy: Procfile changed; .env edited: set EXTRA");
+        assertThat(output("release.")).containsExactly("deployed");
+        manager.close();
+        start("release: echo deployed\n" + WORKER);
+        assertThat(deployer.prepare().version()).isEqualTo(2);
+    }
+
+    @Test
     void aOneOffIsListedWhileItRunsPassesItsStatusAndIsNotRestarted() throws Exception {
         start(WORKER);
         deployer.prepare();
