@@ -130,6 +130,17 @@ class DynoFaultsTest {
                 d -> d.manager().scale(List.of("web=1:standard-2x")).get(90, TimeUnit.SECONDS));
     }
 
+    @Test
+    @Timeout(240)
+    void aConfigChangeOnALoneWebDynoLosesNoRequest() throws Exception {
+        // config:set is a release: the dynos restart onto it the same way, prebooted
+        replaceTheLoneWebDynoUnderLoad("config:set GREETING=Hi", d -> {
+            d.deployer().change("Set GREETING config vars", java.util.Map.of("GREETING", "Hi")).deployed()
+                    .get(90, TimeUnit.SECONDS);
+            assertThat(upWeb(d)).extracting(DynoInfo::release).containsExactly(2);
+        });
+    }
+
     private interface DaemonAction {
         void run(Daemon d) throws Exception;
     }
