@@ -11,13 +11,13 @@ import java.util.stream.Collectors;
 
 /** How the router picks a dyno for each request ({@code --balance}). */
 public enum Balance {
-    /** Each dyno in turn (the default). */
+    /** Each dyno in turn (the default); smooth weighted round robin with weights, as nginx. */
     ROUND_ROBIN("round-robin"),
-    /** A uniformly random dyno, as Heroku's router does. */
+    /** A random dyno, as Heroku's router does; in proportion to the weights. */
     RANDOM("random"),
-    /** The dyno with the fewest requests in flight. */
+    /** The dyno with the fewest requests in flight for its weight. */
     LEAST_CONN("least-conn"),
-    /** The better of two random dynos by requests in flight. */
+    /** The better of two random dynos (drawn by weight) by requests in flight for their weight. */
     P2C("p2c");
 
     private final String id;

@@ -12,6 +12,12 @@ public interface DynoRegistry {
     void add(String name, InetSocketAddress address);
 
     /**
+     * Registers a dyno with a weight, 0..256: its share of new requests relative to the others
+     * (default 1); 0 registers it drained, sending it nothing until its weight is raised.
+     */
+    void add(String name, InetSocketAddress address, int weight);
+
+    /**
      * Stops sending new requests to the dyno, then forgets it and closes its pooled connections.
      * The future completes when its in-flight requests are done or the deadline passed, whichever
      * is first; it completes at once for an unknown name.
@@ -22,10 +28,18 @@ public interface DynoRegistry {
      * Moves the named dyno to a new address in one step, as a preboot does: new requests go to
      * {@code address} at once, while requests in flight at the old address finish there (as in
      * {@link #remove}); the old address's pooled connections close once it is drained. The up flag
-     * carries over. Registers the dyno when the name is unknown. The future completes when the
-     * old address is drained or the deadline passed.
+     * and the weight carry over. Registers the dyno when the name is unknown. The future completes
+     * when the old address is drained or the deadline passed.
      */
     CompletableFuture<Void> replace(String name, InetSocketAddress address, Duration drainDeadline);
+
+    /**
+     * Sets the named dyno's weight, 0..256, for new requests (requests in flight are unaffected);
+     * 0 drains it: it keeps its registration and its in-flight requests but gets nothing new, and a
+     * router whose dynos all have weight 0 answers as when none is up (H10, or holds). Ignores an
+     * unknown name.
+     */
+    void weight(String name, int weight);
 
     /** Keeps the dyno registered but sends it no traffic (all down: H10). */
     void markDown(String name);

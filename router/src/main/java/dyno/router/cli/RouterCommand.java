@@ -40,7 +40,6 @@ import picocli.CommandLine.Spec;
 public final class RouterCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})([km])?");
-    private static final Pattern BACKEND = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
 
     @Spec
     CommandSpec spec;
@@ -53,8 +52,9 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--backend", paramLabel = "HOST:PORT", required = true,
-            description = "A backend, named web.1, web.2... in order. Repeatable.")
+    @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=N]", required = true,
+            description = "A backend, named web.1, web.2... in order. Repeatable. Its weight, 0..256 (default 1),"
+                    + " is its share of requests relative to the others; 0 sends it none.")
     List<String> backends = new ArrayList<>();
 
     @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: cores).")
@@ -108,11 +108,11 @@ public final class RouterCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RouterConfig config;
         AccessLogSettings logSettings;
-        List<InetSocketAddress> addresses = new ArrayList<>();
+        List<BackendOption> parsed = new ArrayList<>();
         try {
             logSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
             for (String b : backends) {
-                addresses.add(parseBackend(b));
+                parsed.add(BackendOption.parse(b));
             }
             RouterConfig.Builder builder = RouterConfig.builder()
                     .host(host)
@@ -167,12 +167,11 @@ public final class RouterCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (Router router = started) {
             StringBuilder names = new StringBuilder();
-            for (int i = 0; i < addresses.size(); i++) {
+            for (int i = 0; i < parsed.size(); i++) {
                 String name = "web." + (i + 1);
-                router.registry().add(name, addresses.get(i));
-                InetSocketAddress a = addresses.get(i);
-                names.append(i == 0 ? "" : ", ").append(name).append('=').append(a.getHostString()).append(':')
-                        .append(a.getPort());
+                BackendOption b = parsed.get(i);
+                router.registry().add(name, b.address(), b.weight());
+                names.append(i == 0 ? "" : ", ").append(name).append('=').append(b);
             }
             out.println("dyno router listening on http://" + config.host() + ":" + router.port() + " -> " + names);
             out.flush();
@@ -213,20 +212,9 @@ public final class RouterCommand implements Callable<Integer> {
         }
     }
 
+    /** The address of a {@code --backend} value ({@code HOST:PORT[,weight=N]}). */
     static InetSocketAddress parseBackend(String value) {
-        Matcher m = BACKEND.matcher(value == null ? "" : value.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("--backend: '" + value + "' (expected: HOST:PORT, e.g. 127.0.0.1:5001)");
-        }
-        String h = m.group(1);
-        if (h.startsWith("[")) {
-            h = h.substring(1, h.length() - 1);
-        }
-        int p = Integer.parseInt(m.group(2));
-        if (p < 1 || p > 65535) {
-            throw new IllegalArgumentException("--backend: '" + value + "' (expected: a port in 1..65535)");
-        }
-        return new InetSocketAddress(h, p);
+        return BackendOption.parse(value).address();
     }
 
     private static int atLeastOne(String option, int value) {

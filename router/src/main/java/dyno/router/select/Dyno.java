@@ -11,6 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a new object, so pools keyed by dyno never mix the old process with the new one.
  */
 public final class Dyno {
+    /** Largest weight, as in HAProxy. */
+    public static final int MAX_WEIGHT = 256;
+    /** Weight a dyno has unless told otherwise. */
+    public static final int DEFAULT_WEIGHT = 1;
+
     private final String name;
     private final InetSocketAddress address;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -22,6 +27,7 @@ public final class Dyno {
     volatile boolean quarantined;
     volatile boolean draining;
     volatile boolean removed;
+    volatile int weight = DEFAULT_WEIGHT;
     int quarantineToken; // guarded by the table's lock
 
     public Dyno(String name, InetSocketAddress address) {
@@ -46,6 +52,19 @@ public final class Dyno {
         return inFlight;
     }
 
+    /** Share of new requests relative to the other dynos, 0..{@value #MAX_WEIGHT}; 0 means drained. */
+    public int weight() {
+        return weight;
+    }
+
+    /** Checks a weight: 0..{@value #MAX_WEIGHT}. */
+    static int checkWeight(int weight) {
+        if (weight < 0 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: 0.." + MAX_WEIGHT + ")");
+        }
+        return weight;
+    }
+
     /** True once the dyno was forgotten: its connections must not be pooled any more. */
     public boolean removed() {
         return removed;
@@ -56,7 +75,7 @@ public final class Dyno {
     }
 
     boolean eligible() {
-        return up && healthy && !quarantined && !draining && !removed;
+        return up && healthy && !quarantined && !draining && !removed && weight > 0;
     }
 
     @Override

@@ -6,7 +6,6 @@ import dyno.router.DynoRegistry;
 import dyno.router.RouterListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +45,7 @@ public final class DynoTable implements DynoRegistry {
     private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
     /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
     private final List<Dyno> draining = new ArrayList<>(); // guarded by lock
-    private final ArrayDeque<Held> held = new ArrayDeque<>(); // guarded by lock
-    private boolean holding; // guarded by lock
-    private boolean wakeSignalled; // guarded by lock
+    private final HeldRequests held; // guarded by lock
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
     private final AtomicInteger appInFlight = new AtomicInteger();
@@ -56,7 +53,6 @@ public final class DynoTable implements DynoRegistry {
     private final SelectionStrategy strategy;
     private final ScheduledExecutorService scheduler;
     private final Duration quarantine;
-    private final int maxHeld;
     private final RouterListener listener;
 
     public DynoTable(SelectionStrategy strategy, ScheduledExecutorService scheduler, Duration quarantine,
@@ -64,7 +60,7 @@ public final class DynoTable implements DynoRegistry {
         this.strategy = requireNonNull(strategy, "strategy");
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.quarantine = requireNonNull(quarantine, "quarantine");
-        this.maxHeld = maxHeld;
+        this.held = new HeldRequests(maxHeld);
         this.listener = requireNonNull(listener, "listener");
     }
 
@@ -109,12 +105,18 @@ public final class DynoTable implements DynoRegistry {
 
     @Override
     public void add(String name, InetSocketAddress address) {
+        add(name, address, Dyno.DEFAULT_WEIGHT);
+    }
+
+    @Override
+    public void add(String name, InetSocketAddress address, int weight) {
         requireNonNull(name, "name");
         requireNonNull(address, "address");
         if (name.isBlank()) {
             throw new IllegalArgumentException("name: \"" + name + "\" (expected: a dyno name such as web.1)");
         }
         Dyno dyno = new Dyno(name, address);
+        dyno.weight = Dyno.checkWeight(weight);
         Held[] toRelease;
         synchronized (lock) {
             if (byName.containsKey(name)) {
@@ -127,7 +129,7 @@ public final class DynoTable implements DynoRegistry {
         for (Membership m : watchers) {
             m.added(dyno);
         }
-        releaseAll(toRelease);
+        HeldRequests.releaseAll(toRelease);
     }
 
     @Override
@@ -158,6 +160,7 @@ public final class DynoTable implements DynoRegistry {
             old = byName.get(name);
             if (old != null) {
                 next.up = old.up;
+                next.weight = old.weight;
                 startDrainLocked(old);
             }
             byName.put(name, next); // same key: keeps its place in the registration order
@@ -167,7 +170,7 @@ public final class DynoTable implements DynoRegistry {
         for (Membership m : watchers) {
             m.added(next);
         }
-        releaseAll(toRelease);
+        HeldRequests.releaseAll(toRelease);
         return old == null ? CompletableFuture.completedFuture(null) : drain(old, drainDeadline);
     }
 
@@ -228,7 +231,24 @@ public final class DynoTable implements DynoRegistry {
             dyno.up = up;
             toRelease = rebuildLocked();
         }
-        releaseAll(toRelease);
+        HeldRequests.releaseAll(toRelease);
+    }
+
+    @Override
+    public void weight(String name, int weight) {
+        requireNonNull(name, "name");
+        Dyno.checkWeight(weight);
+        Held[] toRelease;
+        synchronized (lock) {
+            Dyno dyno = byName.get(name);
+            if (dyno == null || dyno.weight == weight) {
+                return;
+            }
+            logger.debug("{} weight {} -> {}", dyno, dyno.weight, weight);
+            dyno.weight = weight;
+            toRelease = rebuildLocked();
+        }
+        HeldRequests.releaseAll(toRelease);
     }
 
     /** Health checks' verdict. */
@@ -242,7 +262,7 @@ public final class DynoTable implements DynoRegistry {
             toRelease = rebuildLocked();
         }
         logger.debug("{} is now {}", dyno.name(), healthy ? "healthy" : "unhealthy");
-        releaseAll(toRelease);
+        HeldRequests.releaseAll(toRelease);
     }
 
     /** Takes the dyno out of rotation for the quarantine period (refused or timed-out connect). */
@@ -268,42 +288,35 @@ public final class DynoTable implements DynoRegistry {
             dyno.quarantined = false;
             toRelease = rebuildLocked();
         }
-        releaseAll(toRelease);
+        HeldRequests.releaseAll(toRelease);
     }
 
     @Override
     public void hold(boolean on) {
-        Held[] toRelease = null;
+        Held[] toRelease;
         synchronized (lock) {
-            if (holding == on) {
+            if (held.holding() == on) {
                 return;
             }
-            holding = on;
-            if (on) {
-                wakeSignalled = false;
-            } else {
-                toRelease = drainHeldLocked();
-            }
+            toRelease = held.holding(on);
         }
-        releaseAll(toRelease);
+        HeldRequests.releaseAll(toRelease);
     }
 
     /** Parks a request until a dyno is available or holding stops. */
     public HoldResult tryHold(Held request) {
         boolean wake;
         synchronized (lock) {
-            if (!holding) {
+            if (!held.holding()) {
                 return HoldResult.NOT_HOLDING;
             }
             if (!snapshot.isEmpty()) {
                 return HoldResult.DYNO_AVAILABLE;
             }
-            if (held.size() >= maxHeld) {
+            if (!held.offer(request)) {
                 return HoldResult.FULL;
             }
-            held.add(request);
-            wake = !wakeSignalled;
-            wakeSignalled = true;
+            wake = held.claimWake();
         }
         if (wake) {
             try {
@@ -318,7 +331,7 @@ public final class DynoTable implements DynoRegistry {
     /** Withdraws a held request (it timed out or its client left). */
     public void cancelHold(Held request) {
         synchronized (lock) {
-            held.remove(request);
+            held.cancel(request);
         }
     }
 
@@ -372,29 +385,6 @@ public final class DynoTable implements DynoRegistry {
         if (next.isEmpty()) {
             return null;
         }
-        wakeSignalled = false;
-        return drainHeldLocked();
-    }
-
-    private Held[] drainHeldLocked() {
-        if (held.isEmpty()) {
-            return null;
-        }
-        Held[] all = held.toArray(new Held[0]);
-        held.clear();
-        return all;
-    }
-
-    private static void releaseAll(Held[] requests) {
-        if (requests == null) {
-            return;
-        }
-        for (Held h : requests) {
-            try {
-                h.release();
-            } catch (RuntimeException e) {
-                logger.warn("Releasing a held request failed", e);
-            }
-        }
+        return held.dynoAvailable();
     }
 }

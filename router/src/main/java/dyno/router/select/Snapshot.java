@@ -1,15 +1,39 @@
 package dyno.router.select;
 
-/** Immutable view of the dynos that may take traffic, rebuilt on every membership change. */
+/**
+ * Immutable view of the dynos that may take traffic, rebuilt on every membership or weight change.
+ * Besides the dynos it holds their weights (divided by their common divisor) and the weighted
+ * picking order strategies index without locks.
+ */
 public final class Snapshot {
     static final Snapshot EMPTY = new Snapshot(new Dyno[0], 0);
 
     private final Dyno[] eligible;
     private final int registered;
+    private final int[] weights;
+    /** End (exclusive) of dyno i's share in [0, cycle()): weights[0] + ... + weights[i]. */
+    private final int[] ends;
+    private final int[] cycle;
 
+    /** A snapshot of dynos whose weights are all positive. */
     Snapshot(Dyno[] eligible, int registered) {
         this.eligible = eligible;
         this.registered = registered;
+        int[] raw = new int[eligible.length];
+        for (int i = 0; i < eligible.length; i++) {
+            raw[i] = eligible[i].weight;
+            if (raw[i] <= 0) {
+                throw new IllegalArgumentException("weight of " + eligible[i] + ": " + raw[i] + " (expected: > 0)");
+            }
+        }
+        weights = WeightedOrder.reduce(raw);
+        ends = new int[weights.length];
+        int sum = 0;
+        for (int i = 0; i < weights.length; i++) {
+            sum += weights[i];
+            ends[i] = sum;
+        }
+        cycle = WeightedOrder.cycle(weights);
     }
 
     /** Dynos eligible for traffic. */
@@ -29,5 +53,40 @@ public final class Snapshot {
     /** Registered dynos (not draining), eligible or not: 0 means H14, otherwise an empty snapshot means H10. */
     public int registered() {
         return registered;
+    }
+
+    /** The i-th dyno's weight divided by the common divisor of all weights (1 when all weights are equal). */
+    int weight(int i) {
+        return weights[i];
+    }
+
+    /** Length of one weighted period: the sum of {@link #weight(int)}; size() when all weights are equal. */
+    int cycleLength() {
+        return cycle.length;
+    }
+
+    /** Index of the dyno picked at {@code step} of nginx's smooth weighted round robin, 0 <= step < cycleLength(). */
+    int atStep(int step) {
+        return cycle[step];
+    }
+
+    /** Where dyno i's share starts in [0, cycleLength()). */
+    int shareStart(int i) {
+        return ends[i] - weights[i];
+    }
+
+    /** Index of the dyno whose share holds {@code position}, 0 <= position < cycleLength(). */
+    int atPosition(int position) {
+        int lo = 0;
+        int hi = ends.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ends[mid] > position) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 }

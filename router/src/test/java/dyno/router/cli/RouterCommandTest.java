@@ -67,6 +67,17 @@ class RouterCommandTest {
     }
 
     @Test
+    void aBadWeightIsOneLineNamingTheFlagTheValueAndTheRange() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router").setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
+        int code = cli.execute("--port", "0", "--backend", "127.0.0.1:5001", "--backend", "127.0.0.1:5002,weight=300");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("dyno router: --backend: '127.0.0.1:5002,weight=300'"
+                + " (expected: a weight from 0 to 256)" + System.lineSeparator());
+    }
+
+    @Test
     void aPortAlreadyInUseIsOneLineAndExitOne() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             StringWriter err = new StringWriter();

@@ -154,4 +154,57 @@ class DynoTableTest {
         assertThat(table.tryHold(() -> { })).isEqualTo(DynoTable.HoldResult.NOT_HOLDING);
         assertThat(wakes).hasValue(0);
     }
+
+    @Test
+    void weightZeroGetsNoNewRequestsWhileItsInFlightOnesFinish() {
+        table.add("web.1", addr(1));
+        table.add("web.2", addr(2), 3);
+        Dyno one = table.snapshot().get(0);
+        assertThat(table.acquire(one)).isTrue();
+        table.weight("web.1", 0);
+        Snapshot s = table.snapshot();
+        for (int i = 0; i < 20; i++) {
+            assertThat(table.select(s).name()).isEqualTo("web.2");
+        }
+        assertThat(one.removed()).isFalse(); // still registered, its request still counted
+        assertThat(table.inFlight("web.1")).isEqualTo(1);
+        table.release(one);
+        assertThat(table.inFlight("web.1")).isZero();
+        assertThat(table.names()).containsExactly("web.1", "web.2");
+        table.weight("web.1", 2);
+        assertThat(table.snapshot().size()).isEqualTo(2);
+        assertThat(table.snapshot().get(0).weight()).isEqualTo(2);
+    }
+
+    @Test
+    void everyWeightZeroIsLikeNoDynoUp() {
+        table.add("web.1", addr(1), 0);
+        table.add("web.2", addr(2));
+        table.weight("web.2", 0);
+        assertThat(table.snapshot().isEmpty()).isTrue();
+        assertThat(table.snapshot().registered()).isEqualTo(2); // H10 (or held), as when all are down
+        table.hold(true);
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        assertThat(table.tryHold(() -> released.complete(null))).isEqualTo(DynoTable.HoldResult.HELD);
+        table.weight("web.1", 1);
+        assertThat(released).isCompleted();
+    }
+
+    @Test
+    void replaceKeepsTheWeight() {
+        table.add("web.1", addr(1), 5);
+        table.replace("web.1", addr(2), Duration.ZERO);
+        assertThat(table.snapshot().get(0).weight()).isEqualTo(5);
+        assertThat(table.snapshot().get(0).address()).isEqualTo(addr(2));
+    }
+
+    @Test
+    void refusesAWeightOutOfRangeAndIgnoresAnUnknownName() {
+        assertThatThrownBy(() -> table.add("web.1", addr(1), 257)).hasMessage("weight: 257 (expected: 0..256)");
+        assertThat(table.names()).isEmpty();
+        table.add("web.1", addr(1));
+        assertThatThrownBy(() -> table.weight("web.1", -1)).hasMessage("weight: -1 (expected: 0..256)");
+        table.weight("web.9", 3);
+        assertThat(table.names()).containsExactly("web.1");
+    }
 }
