@@ -110,6 +110,13 @@ class ReleasesCliTest {
             await().atMost(30, TimeUnit.SECONDS).until(() -> lines.stream()
                     .anyMatch(l -> l.source().equals(LogLine.APP) && l.message().matches("detached as run\\.\\d+ with Hi")));
 
+            Result sleeper = dyno("run", "--dir", d, "--detached", "sleep 300");
+            String name = sleeper.out().replaceAll("(?s).*up, (run\\.\\d+).*", "$1");
+            assertThat(daemon.manager().dynos()).anyMatch(x -> x.name().equals(name) && x.oneOff());
+            Result kill = dyno("ps:kill", "--dir", d, name);
+            assertThat(kill.status()).as(kill.err()).isZero();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> daemon.manager().dynos().stream().noneMatch(x -> x.name().equals(name)));
+
             CompletableFuture<Integer> longRun = CompletableFuture.supplyAsync(
                     () -> DynoCommand.run("run", "--dir", d, "sleep 300"));
             await().atMost(30, TimeUnit.SECONDS).until(() -> dyno("ps", "--dir", d).out().contains("=== run: one-off processes"));

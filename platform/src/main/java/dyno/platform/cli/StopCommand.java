@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code dyno ps:stop TYPE|DYNO}: stop dynos; as on Heroku, the manager starts them again. */
-@Command(name = "ps:stop", description = "Stop a process type or a dyno (the manager starts it again).")
+@Command(name = "ps:stop", aliases = "ps:kill", description = "Stop a process type or a dyno (the manager starts it again; a one-off run.N ends).")
 final class StopCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
