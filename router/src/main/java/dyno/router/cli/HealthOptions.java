@@ -113,13 +113,7 @@ public final class HealthOptions {
 
     /** A whole number from 1 to {@link #MAX_COUNT}; the error names {@code option}. */
     static int parseCount(String option, String value) {
-        String v = value == null ? "" : value.strip();
-        int n = v.matches("\\d{1,9}") ? Integer.parseInt(v) : -1;
-        if (n < 1 || n > MAX_COUNT) {
-            throw new IllegalArgumentException(option + ": '" + value + "' (expected: a whole number from 1 to "
-                    + MAX_COUNT + ")");
-        }
-        return n;
+        return RouterLimitOptions.parseWholeNumber(option, value, MAX_COUNT);
     }
 
     /** A host name or address with an optional port; the error names {@code --health-host}. */

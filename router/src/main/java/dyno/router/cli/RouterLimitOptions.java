@@ -78,11 +78,15 @@ public final class RouterLimitOptions {
 
     /** A whole number from 1 to {@link #MAX_IN_FLIGHT_PER_DYNO}; the error names {@code option}. */
     static int parseInFlight(String option, String value) {
-        String v = value == null ? "" : value.trim();
+        return parseWholeNumber(option, value, MAX_IN_FLIGHT_PER_DYNO);
+    }
+
+    /** A whole number from 1 to {@code max}; the error names {@code option}, the value and the range. */
+    static int parseWholeNumber(String option, String value, int max) {
+        String v = value == null ? "" : value.strip();
         int n = v.matches("\\d{1,9}") ? Integer.parseInt(v) : -1;
-        if (n < 1 || n > MAX_IN_FLIGHT_PER_DYNO) {
-            throw new IllegalArgumentException(option + ": '" + value + "' (expected: a whole number from 1 to "
-                    + MAX_IN_FLIGHT_PER_DYNO + ")");
+        if (n < 1 || n > max) {
+            throw new IllegalArgumentException(option + ": '" + value + "' (expected: a whole number from 1 to " + max + ")");
         }
         return n;
     }
