@@ -263,11 +263,6 @@ public final class DynoManager implements AutoCloseable {
         this.release = version;
     }
 
-    /** The release new processes start with (0 before {@link #useRelease}). */
-    public int release() {
-        return release;
-    }
-
     /**
      * Runs {@code command} once as a one-off dyno of {@code type} ({@code run.N}, {@code release.N})
      * with {@code config}: never restarted, listed by {@link #dynos()} while it runs, its output in

@@ -41,6 +41,13 @@ public final class ConfigVars {
         return RESERVED.contains(name);
     }
 
+    /** {@code env} without the vars Dyno sets itself (a foreman {@code .env} often has PORT), in name order. */
+    public static Map<String, String> withoutReserved(Map<String, String> env) {
+        Map<String, String> out = new TreeMap<>(env);
+        out.keySet().removeIf(ConfigVars::reserved);
+        return out;
+    }
+
     /** Throws naming the problem when {@code value} cannot be the value of {@code name}. */
     public static void checkValue(String name, String value) {
         if (value.indexOf('\0') >= 0) {

@@ -119,11 +119,6 @@ public final class Deployer implements AutoCloseable {
         return d.deployed().thenApply(r -> null);
     }
 
-    /** Whether a release is still being deployed or waits to be. */
-    public boolean busy() {
-        return releases.latest().status() == Release.Status.PENDING;
-    }
-
     @Override
     public void close() {
         queue.shutdownNow();

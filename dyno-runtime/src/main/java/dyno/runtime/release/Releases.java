@@ -55,7 +55,7 @@ public final class Releases {
         if (Files.exists(file)) {
             r.read();
         } else {
-            r.envSeen = usable(env);
+            r.envSeen = ConfigVars.withoutReserved(env);
             r.releases.add(new Release(1, "Initial release", Release.Status.SUCCEEDED, clock.instant(), r.envSeen));
             r.save();
         }
@@ -133,7 +133,7 @@ public final class Releases {
      * from it are unset; vars set only through {@code config:set} stay. Empty when it was not edited.
      */
     public synchronized Map<String, String> envChanges(Map<String, String> env) {
-        Map<String, String> now = usable(env);
+        Map<String, String> now = ConfigVars.withoutReserved(env);
         Map<String, String> changes = new TreeMap<>();
         now.forEach((k, v) -> {
             if (!v.equals(envSeen.get(k))) {
@@ -147,7 +147,7 @@ public final class Releases {
     /** Remembers {@code env} as the {@code .env} taken into a release. */
     public synchronized void envTaken(Map<String, String> env) {
         Map<String, String> before = envSeen;
-        envSeen = usable(env);
+        envSeen = ConfigVars.withoutReserved(env);
         saveOrUndo(List.copyOf(releases), before);
     }
 
@@ -172,13 +172,6 @@ public final class Releases {
             procfileSeen = before;
             throw e;
         }
-    }
-
-    /** {@code env} without the vars Dyno sets itself (a foreman {@code .env} often has PORT). */
-    private static Map<String, String> usable(Map<String, String> env) {
-        Map<String, String> out = new TreeMap<>(env);
-        out.keySet().removeIf(ConfigVars::reserved);
-        return out;
     }
 
     private void read() {

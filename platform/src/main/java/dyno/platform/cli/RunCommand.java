@@ -93,9 +93,7 @@ final class RunCommand implements Callable<Integer> {
         if (Files.exists(releases)) {
             return Releases.open(releases, Map.of(), Clock.systemUTC()).config();
         }
-        Map<String, String> env = new LinkedHashMap<>(EnvFile.readIfExists(dir.resolve(".env")));
-        env.keySet().removeIf(ConfigVars::reserved);
-        return env;
+        return ConfigVars.withoutReserved(EnvFile.readIfExists(dir.resolve(".env")));
     }
 
     static Map<String, String> parseEnv(String spec) {
