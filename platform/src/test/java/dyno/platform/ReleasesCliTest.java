@@ -155,6 +155,10 @@ class ReleasesCliTest {
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(Files.readString(dir.resolve("run.txt"))).matches("run\\.1 from-env \\d+\n").doesNotContain(" 1\n");
 
+        Result noDir = dyno("run", "--dir", dir.resolve("nope").toString(), "true");
+        assertThat(noDir.status()).isEqualTo(1);
+        assertThat(noDir.err()).contains("not a directory").doesNotContain("Exception").doesNotContain("\tat ");
+
         Result detached = dyno("run", "--dir", dir.toString(), "--detached", "true");
         assertThat(detached.status()).isEqualTo(1);
         assertThat(detached.err()).contains("needs the app running").contains("dyno up --dir");

@@ -50,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
         String cmd = String.join(" ", command);
         Map<String, String> extra = parseEnv(extraEnv);
         Path dir = app.dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--dir " + dir + ": not a directory (expected: the app's directory)");
+        }
         Optional<ApiClient> client = DaemonInfo.readLive(dir).map(ApiClient::new);
         var out = spec.commandLine().getOut();
         if (detached) {
@@ -76,6 +79,15 @@ final class RunCommand implements Callable<Integer> {
         env.put("PORT", Integer.toString(freePort()));
         env.put("DYNO", name);
         env.put("PS", name);
+        try {
+            return attached(dir, cmd, env, name, client);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot start `" + cmd + "`: " + e.getMessage());
+        }
+    }
+
+    private int attached(Path dir, String cmd, Map<String, String> env, String name, Optional<ApiClient> client)
+            throws IOException, InterruptedException {
         return AttachedRun.run(dir, cmd, env, pid -> client.ifPresent(c -> {
             try {
                 c.post(c.appPath("/dynos/" + name + "/actions/attach"), Map.of("pid", pid, "command", cmd));
