@@ -41,10 +41,27 @@ public interface DynoRegistry {
      */
     void weight(String name, int weight);
 
-    /** Keeps the dyno registered but sends it no traffic (all down: H10). */
+    /**
+     * HAProxy's {@code set server state drain}: the dyno stays registered, with its weight, but gets
+     * no new request ({@link AdminState#DRAIN}); a router whose dynos are all drained or in
+     * maintenance answers as when none is up (H10, or holds). The future completes when its
+     * in-flight requests (at its address and at any it is draining from) are done, or when the
+     * deadline passed, whichever is first; at once for an unknown name. It completes exceptionally
+     * with a {@link java.util.concurrent.CancellationException} when {@link #markUp} comes first.
+     * {@link #markUp} sends it traffic again.
+     */
+    CompletableFuture<Void> drain(String name, Duration deadline);
+
+    /**
+     * Maintenance ({@link AdminState#MAINT}): keeps the dyno registered, with its weight, but sends
+     * it no new request (all down: H10, or holds). Ignores an unknown name.
+     */
     void markDown(String name);
 
-    /** Sends traffic to the dyno again (if healthy). */
+    /**
+     * {@link AdminState#READY}, from {@link AdminState#DRAIN} or {@link AdminState#MAINT}: new
+     * requests reach the dyno again at its weight (if healthy). Ignores an unknown name.
+     */
     void markUp(String name);
 
     /** While on, a request that finds no dyno up waits (H20 after the hold timeout) instead of H14/H10. */
@@ -58,4 +75,7 @@ public interface DynoRegistry {
 
     /** Requests currently held, waiting for a dyno to come up. */
     int held();
+
+    /** Every registered dyno, in registration order: weight, admin state, health, requests in flight. */
+    List<BackendStatus> status();
 }

@@ -2,6 +2,7 @@ package dyno.router.select;
 
 import static java.util.Objects.requireNonNull;
 
+import dyno.router.AdminState;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,13 +23,18 @@ public final class Dyno {
     final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     // Written under the table's lock, read anywhere.
-    volatile boolean up = true;
+    volatile AdminState admin = AdminState.READY;
     volatile boolean healthy = true;
     volatile boolean quarantined;
-    volatile boolean draining;
+    /** Removed or replaced: its requests finish, then it is forgotten. */
+    volatile boolean leaving;
     volatile boolean removed;
+    /** Leaving, or not READY: the one flag the request path reads to refuse it (see DynoTable.acquire). */
+    volatile boolean closedToNew;
     volatile int weight = DEFAULT_WEIGHT;
     int quarantineToken; // guarded by the table's lock
+    /** Completes when a drained dyno has no request in flight; null unless drained. Guarded by the table's lock. */
+    CompletableFuture<Void> idle;
 
     public Dyno(String name, InetSocketAddress address) {
         this.name = requireNonNull(name, "name");
@@ -70,12 +76,23 @@ public final class Dyno {
         return removed;
     }
 
-    public boolean draining() {
-        return draining;
+    /** Removed or replaced: it gets no new request and is forgotten once its requests are done. */
+    public boolean leaving() {
+        return leaving;
+    }
+
+    /** What an operator set: ready, drain or maintenance. */
+    public AdminState admin() {
+        return admin;
+    }
+
+    /** Recomputes {@link #closedToNew}; under the table's lock after a change of admin or leaving. */
+    void updateClosedToNew() {
+        closedToNew = leaving || admin != AdminState.READY;
     }
 
     boolean eligible() {
-        return up && healthy && !quarantined && !draining && !removed && weight > 0;
+        return !closedToNew && healthy && !quarantined && !removed && weight > 0;
     }
 
     @Override

@@ -2,6 +2,8 @@ package dyno.router.select;
 
 import static java.util.Objects.requireNonNull;
 
+import dyno.router.AdminState;
+import dyno.router.BackendStatus;
 import dyno.router.DynoRegistry;
 import dyno.router.RouterListener;
 import java.net.InetSocketAddress;
@@ -10,17 +12,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry behind a router: membership, up/down, health and quarantine flags, draining, held
- * requests. Mutations take one lock and publish a new {@link Snapshot}; the request path only reads
+ * The registry behind a router: membership, admin states (ready, drain, maintenance), health and
+ * quarantine flags, leaving dynos, held requests. Mutations take one lock and publish a new {@link Snapshot}; the request path only reads
  * the volatile snapshot and bumps atomic counters.
  */
 public final class DynoTable implements DynoRegistry {
@@ -44,7 +49,7 @@ public final class DynoTable implements DynoRegistry {
     private final Object lock = new Object();
     private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
     /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
-    private final List<Dyno> draining = new ArrayList<>(); // guarded by lock
+    private final List<Dyno> leaving = new ArrayList<>(); // guarded by lock
     private final HeldRequests held; // guarded by lock
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
@@ -83,12 +88,15 @@ public final class DynoTable implements DynoRegistry {
         return appInFlight.get();
     }
 
-    /** Counts a request against the dyno; false (and nothing counted) if the dyno started draining. */
+    /**
+     * Counts a request against the dyno; false (and nothing counted) if the dyno was drained, put in
+     * maintenance, removed or replaced since the snapshot was taken.
+     */
     public boolean acquire(Dyno dyno) {
         dyno.inFlightCounter().incrementAndGet();
         appInFlight.incrementAndGet();
-        // Pairs with remove(): it sets draining then reads inFlight; we bump inFlight then read draining.
-        if (dyno.draining || dyno.removed) {
+        // Pairs with remove() and drain(): they set closedToNew then read inFlight; we bump inFlight then read it.
+        if (dyno.closedToNew) {
             release(dyno);
             return false;
         }
@@ -98,9 +106,27 @@ public final class DynoTable implements DynoRegistry {
     /** Ends a request counted by {@link #acquire(Dyno)}. */
     public void release(Dyno dyno) {
         appInFlight.decrementAndGet();
-        if (dyno.inFlightCounter().decrementAndGet() == 0 && dyno.draining) {
-            forget(dyno);
+        if (dyno.inFlightCounter().decrementAndGet() == 0 && dyno.closedToNew) {
+            idle(dyno);
         }
+    }
+
+    /** A dyno closed to new requests has none in flight: forget it if leaving, end its admin drain. */
+    private void idle(Dyno dyno) {
+        if (dyno.leaving) {
+            forget(dyno);
+            return;
+        }
+        CompletableFuture<Void> done;
+        synchronized (lock) {
+            done = dyno.idle;
+            if (done == null || dyno.inFlight() != 0) {
+                return;
+            }
+            dyno.idle = null;
+        }
+        logger.debug("{} drained", dyno);
+        done.complete(null);
     }
 
     @Override
@@ -159,7 +185,8 @@ public final class DynoTable implements DynoRegistry {
         synchronized (lock) {
             old = byName.get(name);
             if (old != null) {
-                next.up = old.up;
+                next.admin = old.admin;
+                next.updateClosedToNew();
                 next.weight = old.weight;
                 startDrainLocked(old);
             }
@@ -175,8 +202,9 @@ public final class DynoTable implements DynoRegistry {
     }
 
     private void startDrainLocked(Dyno dyno) {
-        dyno.draining = true;
-        draining.add(dyno);
+        dyno.leaving = true;
+        dyno.updateClosedToNew();
+        leaving.add(dyno);
     }
 
     /** Forgets a draining dyno once its requests are done, or at the deadline. */
@@ -192,12 +220,15 @@ public final class DynoTable implements DynoRegistry {
     }
 
     private void forget(Dyno dyno) {
+        CompletableFuture<Void> idle;
         synchronized (lock) {
             if (dyno.removed) {
                 return;
             }
             dyno.removed = true;
-            draining.remove(dyno);
+            leaving.remove(dyno);
+            idle = dyno.idle;
+            dyno.idle = null;
         }
         logger.debug("Forgot {} ({} still in flight)", dyno, dyno.inFlight());
         for (Membership m : watchers) {
@@ -208,30 +239,90 @@ public final class DynoTable implements DynoRegistry {
             }
         }
         dyno.drained.complete(null);
+        if (idle != null) {
+            idle.complete(null); // an admin drain of a dyno removed or replaced meanwhile: it is gone
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> drain(String name, Duration deadline) {
+        requireNonNull(name, "name");
+        requireNonNull(deadline, "deadline");
+        CompletableFuture<Void> idle;
+        Dyno dyno;
+        List<CompletableFuture<Void>> older = new ArrayList<>();
+        synchronized (lock) {
+            dyno = byName.get(name);
+            if (dyno == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            setAdminLocked(dyno, AdminState.DRAIN);
+            if (dyno.idle == null) {
+                dyno.idle = new CompletableFuture<>();
+            }
+            idle = dyno.idle;
+            for (Dyno d : leaving) {
+                if (d.name().equals(name)) {
+                    older.add(d.drained);
+                }
+            }
+        }
+        logger.debug("Draining {} ({} in flight)", dyno, dyno.inFlight());
+        if (dyno.inFlight() == 0) {
+            idle(dyno); // none in flight (read after closedToNew was set): done now
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        older.add(idle);
+        CompletableFuture.allOf(older.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> {
+            if (e == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+            }
+        });
+        if (!done.isDone()) {
+            ScheduledFuture<?> timeout = scheduler.schedule(() -> done.complete(null), Math.max(0, deadline.toNanos()),
+                    TimeUnit.NANOSECONDS);
+            done.whenComplete((v, e) -> timeout.cancel(false));
+        }
+        return done;
     }
 
     @Override
     public void markDown(String name) {
-        setUp(name, false);
+        setAdmin(name, AdminState.MAINT);
     }
 
     @Override
     public void markUp(String name) {
-        setUp(name, true);
+        setAdmin(name, AdminState.READY);
     }
 
-    private void setUp(String name, boolean up) {
+    private void setAdmin(String name, AdminState admin) {
         requireNonNull(name, "name");
         Held[] toRelease;
         synchronized (lock) {
             Dyno dyno = byName.get(name);
-            if (dyno == null || dyno.up == up) {
+            if (dyno == null || dyno.admin == admin) {
                 return;
             }
-            dyno.up = up;
-            toRelease = rebuildLocked();
+            toRelease = setAdminLocked(dyno, admin);
         }
         HeldRequests.releaseAll(toRelease);
+    }
+
+    private Held[] setAdminLocked(Dyno dyno, AdminState admin) {
+        if (dyno.admin != admin) {
+            logger.debug("{} {} -> {}", dyno, dyno.admin, admin);
+        }
+        dyno.admin = admin;
+        dyno.updateClosedToNew();
+        if (admin == AdminState.READY && dyno.idle != null) {
+            CompletableFuture<Void> idle = dyno.idle;
+            dyno.idle = null;
+            idle.completeExceptionally(new CancellationException(dyno.name() + " was set ready before it drained"));
+        }
+        return rebuildLocked();
     }
 
     @Override
@@ -355,20 +446,37 @@ public final class DynoTable implements DynoRegistry {
         synchronized (lock) {
             Dyno dyno = byName.get(name);
             int n = dyno == null ? 0 : dyno.inFlight();
-            for (Dyno d : draining) {
-                if (d.name().equals(name)) {
-                    n += d.inFlight();
-                }
-            }
-            return n;
+            return n + leavingInFlightLocked(name);
         }
     }
 
-    /** Every dyno known, draining ones included (for shutdown). */
+    private int leavingInFlightLocked(String name) {
+        int n = 0;
+        for (Dyno d : leaving) {
+            if (d.name().equals(name)) {
+                n += d.inFlight();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public List<BackendStatus> status() {
+        synchronized (lock) {
+            List<BackendStatus> all = new ArrayList<>(byName.size());
+            for (Dyno d : byName.values()) {
+                all.add(new BackendStatus(d.name(), d.address(), d.weight, d.admin, d.healthy,
+                        d.inFlight() + leavingInFlightLocked(d.name())));
+            }
+            return all;
+        }
+    }
+
+    /** Every dyno known, leaving ones included (for shutdown). */
     public List<Dyno> all() {
         synchronized (lock) {
             List<Dyno> all = new ArrayList<>(byName.values());
-            all.addAll(draining);
+            all.addAll(leaving);
             return all;
         }
     }

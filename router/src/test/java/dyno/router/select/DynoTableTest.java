@@ -3,9 +3,12 @@ package dyno.router.select;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dyno.router.AdminState;
+import dyno.router.BackendStatus;
 import dyno.router.RouterListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -206,5 +209,106 @@ class DynoTableTest {
         assertThatThrownBy(() -> table.weight("web.1", -1)).hasMessage("weight: -1 (expected: 0..256)");
         table.weight("web.9", 3);
         assertThat(table.names()).containsExactly("web.1");
+    }
+
+    @Test
+    void drainKeepsTheDynoAndItsWeightAndCompletesWhenItsLastRequestEnds() {
+        table.add("web.1", addr(1), 3);
+        table.add("web.2", addr(2));
+        Dyno one = table.snapshot().get(0);
+        assertThat(table.acquire(one)).isTrue();
+        CompletableFuture<Void> drained = table.drain("web.1", Duration.ofSeconds(30));
+        assertThat(table.snapshot().size()).isEqualTo(1);
+        assertThat(table.snapshot().get(0).name()).isEqualTo("web.2");
+        assertThat(table.acquire(one)).isFalse(); // a request that picked it from an older snapshot goes elsewhere
+        assertThat(drained).isNotDone();
+        assertThat(table.status()).containsExactly(
+                new BackendStatus("web.1", addr(1), 3, AdminState.DRAIN, true, 1),
+                new BackendStatus("web.2", addr(2), 1, AdminState.READY, true, 0));
+        table.release(one);
+        assertThat(drained).isCompleted();
+        assertThat(one.removed()).isFalse();
+        assertThat(table.names()).containsExactly("web.1", "web.2");
+        table.markUp("web.1");
+        assertThat(table.snapshot().size()).isEqualTo(2);
+        assertThat(table.snapshot().get(0).weight()).isEqualTo(3);
+        assertThat(table.status().get(0).admin()).isEqualTo(AdminState.READY);
+    }
+
+    @Test
+    void drainCompletesAtOnceWhenIdleOrUnknownAndAtTheDeadlineWhenRequestsHang() {
+        table.add("web.1", addr(1));
+        table.add("web.2", addr(2));
+        assertThat(table.drain("web.1", Duration.ofSeconds(30))).isCompleted();
+        assertThat(table.drain("web.9", Duration.ofSeconds(30))).isCompleted();
+        Dyno two = table.snapshot().get(0);
+        table.acquire(two);
+        CompletableFuture<Void> drained = table.drain("web.2", Duration.ofMillis(100));
+        drained.orTimeout(5, TimeUnit.SECONDS).join();
+        assertThat(table.status().get(1).inFlight()).isEqualTo(1); // still counted, still drained
+        assertThat(table.status().get(1).admin()).isEqualTo(AdminState.DRAIN);
+    }
+
+    @Test
+    void markUpBeforeTheDrainEndsCancelsItsFuture() {
+        table.add("web.1", addr(1));
+        Dyno d = table.snapshot().get(0);
+        table.acquire(d);
+        CompletableFuture<Void> drained = table.drain("web.1", Duration.ofSeconds(30));
+        table.markUp("web.1");
+        assertThat(drained).isCancelled();
+        assertThatThrownBy(drained::join).isInstanceOf(CancellationException.class)
+                .hasMessage("web.1 was set ready before it drained");
+        assertThat(table.acquire(d)).isTrue();
+    }
+
+    @Test
+    void removingADrainedDynoCompletesItsDrain() {
+        table.add("web.1", addr(1));
+        Dyno d = table.snapshot().get(0);
+        table.acquire(d);
+        CompletableFuture<Void> drained = table.drain("web.1", Duration.ofSeconds(30));
+        table.remove("web.1", Duration.ZERO);
+        drained.orTimeout(5, TimeUnit.SECONDS).join();
+        assertThat(table.names()).isEmpty();
+    }
+
+    @Test
+    void maintenanceAndDrainAreLikeNoDynoUpAndReadyRestoresTraffic() {
+        table.add("web.1", addr(1), 2);
+        table.add("web.2", addr(2));
+        table.markDown("web.1");
+        table.drain("web.2", Duration.ZERO);
+        assertThat(table.snapshot().isEmpty()).isTrue();
+        assertThat(table.snapshot().registered()).isEqualTo(2); // H10 (or held), not H14
+        assertThat(table.status()).extracting(BackendStatus::admin).containsExactly(AdminState.MAINT, AdminState.DRAIN);
+        table.hold(true);
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        assertThat(table.tryHold(() -> released.complete(null))).isEqualTo(DynoTable.HoldResult.HELD);
+        table.markUp("web.1");
+        assertThat(released).isCompleted();
+        assertThat(table.snapshot().size()).isEqualTo(1);
+        assertThat(table.snapshot().get(0).weight()).isEqualTo(2);
+        table.drain("web.1", Duration.ZERO); // from maintenance to drain and back
+        table.markUp("web.1");
+        table.markUp("web.2");
+        assertThat(table.status()).extracting(BackendStatus::admin).containsOnly(AdminState.READY);
+        assertThat(table.snapshot().size()).isEqualTo(2);
+    }
+
+    @Test
+    void statusReportsHealthAndCountsRequestsStillFinishingAtAReplacedAddress() {
+        table.add("web.1", addr(1));
+        table.add("web.2", addr(2));
+        Dyno old = table.snapshot().get(0);
+        table.acquire(old);
+        table.drain("web.1", Duration.ofSeconds(30));
+        table.replace("web.1", addr(3), Duration.ofSeconds(30));
+        table.setHealthy(table.snapshot().get(0), false);
+        assertThat(table.status()).containsExactly(
+                new BackendStatus("web.1", addr(3), 1, AdminState.DRAIN, true, 1), // the admin state carries over
+                new BackendStatus("web.2", addr(2), 1, AdminState.READY, false, 0));
+        table.release(old);
+        assertThat(table.status().get(0).inFlight()).isZero();
     }
 }
