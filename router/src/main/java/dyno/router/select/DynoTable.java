@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registry behind a router: membership, admin states (ready, drain, maintenance), health and
- * quarantine flags, leaving dynos, held requests. Mutations take one lock and publish a new {@link Snapshot}; the request path only reads
- * the volatile snapshot and bumps atomic counters.
+ * quarantine flags, leaving dynos, held requests, the selection strategy. Mutations take one lock
+ * and publish a new {@link Snapshot}; the request path only reads the volatile snapshot and bumps
+ * atomic counters.
  */
 public final class DynoTable implements DynoRegistry {
     private static final Logger logger = LoggerFactory.getLogger(DynoTable.class);
@@ -51,13 +52,13 @@ public final class DynoTable implements DynoRegistry {
     /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
     private final List<Dyno> leaving = new ArrayList<>(); // guarded by lock
     private final HeldRequests held; // guarded by lock
-    private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private volatile Snapshot snapshot;
 
     private final AtomicInteger appInFlight = new AtomicInteger();
     private final List<Membership> watchers = new CopyOnWriteArrayList<>();
-    private final SelectionStrategy strategy;
+    private SelectionStrategy strategy; // guarded by lock; published in each snapshot
     private final ScheduledExecutorService scheduler;
-    private final Duration quarantine;
+    private volatile Duration quarantine;
     private final RouterListener listener;
 
     public DynoTable(SelectionStrategy strategy, ScheduledExecutorService scheduler, Duration quarantine,
@@ -67,6 +68,31 @@ public final class DynoTable implements DynoRegistry {
         this.quarantine = requireNonNull(quarantine, "quarantine");
         this.held = new HeldRequests(maxHeld);
         this.listener = requireNonNull(listener, "listener");
+        this.snapshot = new Snapshot(new Dyno[0], 0, strategy);
+    }
+
+    /** Picks with {@code next} from now on (the next snapshot is published at once). */
+    public void strategy(SelectionStrategy next) {
+        requireNonNull(next, "next");
+        synchronized (lock) {
+            strategy = next;
+            rebuildLocked(); // same dynos: nothing becomes available, nothing to release
+        }
+    }
+
+    /** How long a dyno whose connect failed gets no traffic, from its next failure on. */
+    public void quarantinePeriod(Duration next) {
+        quarantine = requireNonNull(next, "next");
+    }
+
+    /** Most requests held at once; requests held beyond a lowered limit stay held. */
+    public void maxHeld(int next) {
+        if (next < 0) {
+            throw new IllegalArgumentException("maxHeld: " + next + " (expected: >= 0)");
+        }
+        synchronized (lock) {
+            held.max(next);
+        }
     }
 
     public void watch(Membership membership) {
@@ -78,9 +104,9 @@ public final class DynoTable implements DynoRegistry {
         return snapshot;
     }
 
-    /** Picks a dyno from a non-empty snapshot. */
+    /** Picks a dyno from a non-empty snapshot, with the strategy it was published with. */
     public Dyno select(Snapshot candidates) {
-        return strategy.select(candidates);
+        return candidates.strategy().select(candidates);
     }
 
     /** Requests in flight over all dynos. */
@@ -488,7 +514,7 @@ public final class DynoTable implements DynoRegistry {
                 eligible.add(d);
             }
         }
-        Snapshot next = new Snapshot(eligible.toArray(new Dyno[0]), byName.size());
+        Snapshot next = new Snapshot(eligible.toArray(new Dyno[0]), byName.size(), strategy);
         snapshot = next;
         if (next.isEmpty()) {
             return null;

@@ -14,11 +14,16 @@ final class HeldRequests {
     private static final Logger logger = LoggerFactory.getLogger(HeldRequests.class);
 
     private final ArrayDeque<Held> held = new ArrayDeque<>();
-    private final int max;
+    private int max;
     private boolean holding;
     private boolean wakeSignalled;
 
     HeldRequests(int max) {
+        this.max = max;
+    }
+
+    /** Changes the most requests held; those held beyond a lowered limit stay until released. */
+    void max(int max) {
         this.max = max;
     }
 

@@ -1,13 +1,13 @@
 package dyno.router.select;
 
 /**
- * Immutable view of the dynos that may take traffic, rebuilt on every membership or weight change.
- * Besides the dynos it holds their weights (divided by their common divisor) and the weighted
- * picking order strategies index without locks.
+ * Immutable view of the dynos that may take traffic, rebuilt on every membership, weight, state or
+ * balance change. Besides the dynos it holds their weights (divided by their common divisor), the
+ * weighted picking order strategies index without locks, and the strategy itself: the request path
+ * reads one volatile field, the table's snapshot, for all of it.
  */
 public final class Snapshot {
-    static final Snapshot EMPTY = new Snapshot(new Dyno[0], 0);
-
+    private final SelectionStrategy strategy;
     private final Dyno[] eligible;
     private final int registered;
     private final int[] weights;
@@ -15,8 +15,14 @@ public final class Snapshot {
     private final int[] ends;
     private final int[] cycle;
 
-    /** A snapshot of dynos whose weights are all positive. */
+    /** A snapshot for tests of strategies, which call a strategy themselves. */
     Snapshot(Dyno[] eligible, int registered) {
+        this(eligible, registered, null);
+    }
+
+    /** A snapshot of dynos whose weights are all positive, picked from by {@code strategy}. */
+    Snapshot(Dyno[] eligible, int registered, SelectionStrategy strategy) {
+        this.strategy = strategy;
         this.eligible = eligible;
         this.registered = registered;
         int[] raw = new int[eligible.length];
@@ -34,6 +40,11 @@ public final class Snapshot {
             ends[i] = sum;
         }
         cycle = WeightedOrder.cycle(weights);
+    }
+
+    /** How {@link DynoTable#select(Snapshot)} picks from this snapshot. */
+    SelectionStrategy strategy() {
+        return strategy;
     }
 
     /** Dynos eligible for traffic. */
