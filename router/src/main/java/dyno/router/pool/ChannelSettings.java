@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import java.time.Duration;
 
 /** The one place router settings become {@link ChannelOption}s. */
 public final class ChannelSettings {
@@ -33,9 +34,7 @@ public final class ChannelSettings {
      * connect, and {@link #backendPipeline} re-arms it after a read that left a response unfinished.
      */
     public static Bootstrap backend(Bootstrap b, Transport transport, RouterConfig config) {
-        b.channel(transport.channelClass())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.connectTimeout().toMillis()))
+        connectTimeout(b.channel(transport.channelClass()), config.connectTimeout())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
@@ -44,6 +43,11 @@ public final class ChannelSettings {
             b.option(quickAck, true);
         }
         return b;
+    }
+
+    /** Sets the connect timeout of dyno connections made with {@code b} from now on. */
+    static Bootstrap connectTimeout(Bootstrap b, Duration timeout) {
+        return b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /**

@@ -25,8 +25,9 @@ public final class LoopPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final int maxIdlePerDyno;
-    private final BiFunction<Dyno, LoopPool, ChannelHandler> initializer;
-    private final long keepAliveNanos;
+    // Replaced by reconfigure(), on this loop like every other access.
+    private BiFunction<Dyno, LoopPool, ChannelHandler> initializer;
+    private long keepAliveNanos;
     private final Map<Dyno, ArrayDeque<Idle>> idle = new HashMap<>();
     private boolean sweeping;
     /** The channel {@link #offer} saw last, for {@link QuickAckHandler}: a read that ended a response. */
@@ -47,6 +48,17 @@ public final class LoopPool {
 
     public EventLoop loop() {
         return loop;
+    }
+
+    /**
+     * New settings for the connections made from now on (connect timeout, pipeline) and the keep-alive
+     * of every idle one. On this pool's loop.
+     */
+    void reconfigure(Duration keepAlive, Duration connectTimeout, BiFunction<Dyno, LoopPool, ChannelHandler> initializer) {
+        assert loop.inEventLoop();
+        this.keepAliveNanos = keepAlive.toNanos();
+        this.initializer = requireNonNull(initializer, "initializer");
+        ChannelSettings.connectTimeout(bootstrap, connectTimeout);
     }
 
     /** A pooled connection that is still open and fresh, most recently used first; null if none. */

@@ -7,13 +7,20 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One {@link LoopPool} per event loop; closes a dyno's idle connections on every loop when it leaves. */
 public final class Pools implements DynoTable.Membership {
+    private static final Logger logger = LoggerFactory.getLogger(Pools.class);
     /** Idle connections kept per (dyno, event loop). */
     public static final int MAX_IDLE_PER_DYNO = 64;
 
@@ -25,6 +32,24 @@ public final class Pools implements DynoTable.Membership {
         for (EventExecutor executor : group) {
             byLoop.put(executor, new LoopPool((EventLoop) executor, template, MAX_IDLE_PER_DYNO, initializer,
                     keepAlive));
+        }
+    }
+
+    /**
+     * New pool settings, applied by a task on every loop; returns once every loop ran it, so that
+     * whatever the caller published before is seen by every loop afterwards. Never call it on one of
+     * the loops.
+     */
+    public void reconfigure(Duration keepAlive, Duration connectTimeout,
+                            BiFunction<Dyno, LoopPool, ChannelHandler> initializer) {
+        List<Future<?>> applied = new ArrayList<>(byLoop.size());
+        for (LoopPool pool : byLoop.values()) {
+            applied.add(pool.loop().submit(() -> pool.reconfigure(keepAlive, connectTimeout, initializer)));
+        }
+        for (Future<?> f : applied) {
+            if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+                logger.warn("An event loop did not take new pool settings within 10 s (is it blocked?)");
+            }
         }
     }
 

@@ -8,26 +8,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Client connections open at once, in all and per client address. Taken when a connection is
  * accepted, given back when it closes; called from every event loop, so lock-free apart from the
  * map's per-bin locking, and the map is only touched when the per-client limit is the tighter one.
+ * The limits are the caller's of the moment: lowered below what is open, they refuse new
+ * connections until enough have closed.
  */
 final class ConnectionLimit {
-    private final int max;
-    private final int maxPerClient;
     private final AtomicInteger open = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Integer> byClient = new ConcurrentHashMap<>();
 
-    ConnectionLimit(int max, int maxPerClient) {
-        this.max = max;
-        this.maxPerClient = maxPerClient;
+    /** Whether a connection from {@code client} is counted per client under these limits; pass it to release. */
+    static boolean perClient(InetAddress client, int max, int maxPerClient) {
+        return client != null && maxPerClient < max;
     }
 
-    /** Takes a place for a connection from {@code client} (null if unknown); false at either limit. */
-    boolean tryAcquire(InetAddress client) {
+    /**
+     * Takes a place for a connection from {@code client} (null if unknown); false at either limit.
+     * {@code perClient} is {@link #perClient(InetAddress, int, int)} of the same limits.
+     */
+    boolean tryAcquire(InetAddress client, boolean perClient, int max, int maxPerClient) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
             return false;
         }
-        if (client != null && maxPerClient < max) {
-            int n = perClient.merge(client, 1, Integer::sum);
+        if (perClient) {
+            int n = byClient.merge(client, 1, Integer::sum);
             if (n > maxPerClient) {
                 releaseClient(client);
                 open.decrementAndGet();
@@ -37,16 +40,16 @@ final class ConnectionLimit {
         return true;
     }
 
-    /** Gives back the place {@link #tryAcquire} took. */
-    void release(InetAddress client) {
-        if (client != null && maxPerClient < max) {
+    /** Gives back the place {@link #tryAcquire} took, with the {@code perClient} it was taken with. */
+    void release(InetAddress client, boolean perClient) {
+        if (perClient) {
             releaseClient(client);
         }
         open.decrementAndGet();
     }
 
     private void releaseClient(InetAddress client) {
-        perClient.computeIfPresent(client, (k, n) -> n == 1 ? null : n - 1);
+        byClient.computeIfPresent(client, (k, n) -> n == 1 ? null : n - 1);
     }
 
     /** Connections open now. */
@@ -54,11 +57,4 @@ final class ConnectionLimit {
         return open.get();
     }
 
-    int max() {
-        return max;
-    }
-
-    int maxPerClient() {
-        return maxPerClient;
-    }
 }

@@ -1,5 +1,6 @@
 package dyno.router.proxy;
 
+import dyno.router.AccessLogSink;
 import dyno.router.RequestObserver;
 import dyno.router.log.AccessRecord;
 import dyno.router.select.Dyno;
@@ -96,8 +97,9 @@ final class Exchange {
 
     /** Tells the observer and writes the access line, for a served request or an error. */
     void log(ProxyContext px, RouteError error, String detail) {
+        AccessLogSink accessLog = px.accessLog(); // the sink of the moment, not of the exchange's start
         boolean observed = px.observer != RequestObserver.NONE && (method != null || (error != null && error.code() == null));
-        boolean logged = method != null && px.accessLogEnabled();
+        boolean logged = method != null && accessLog.enabled();
         if (!observed && !logged) {
             return; // neither wanted: not even the clock is read
         }
@@ -124,7 +126,7 @@ final class Exchange {
                 method, path, host, requestId, fwd, dynoName, reachedDyno ? connectMs : -1, service, answered,
                 loggedBytes, clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries);
         try {
-            px.accessLog.log(record);
+            accessLog.log(record);
         } catch (RuntimeException e) {
             logger.warn("Access log sink failed", e);
         }

@@ -64,6 +64,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext px;
     private final DynoTable table;
+    /** Timeouts and limits, read once per exchange: a reconfiguration applies from the next request on. */
+    private ProxySettings settings;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
     private final Exchange ex = new Exchange();
     private final ChannelFutureListener connectListener = this::onConnect;
@@ -114,9 +116,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             String ip = l.getAddress() != null ? l.getAddress().getHostAddress() : l.getHostString();
             localHost = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + localPort;
         }
+        settings = px.settings();
         lastClientActivity = System.nanoTime();
         headStartNanos = lastClientActivity; // the first request head is due within the header timeout
-        timer.arm(Math.min(px.idleNanos, px.headerNanos));
+        timer.arm(Math.min(settings.idleNanos, settings.headerNanos));
         ctx.read();
     }
 
@@ -145,7 +148,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         lastClientActivity = System.nanoTime();
         if (state == State.AWAIT && headStartNanos == 0) {
             headStartNanos = lastClientActivity;
-            timer.arm(px.headerNanos);
+            timer.arm(settings.headerNanos);
         }
     }
 
@@ -305,7 +308,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (content instanceof LastHttpContent last) {
             ex.receivedAll = true;
             ex.requestSentNanos = System.nanoTime();
-            timer.arm(px.firstByteNanos);
+            timer.arm(settings.firstByteNanos);
             if (!last.trailingHeaders().isEmpty()) {
                 content = new DefaultLastHttpContent(last.content()); // trailers dropped: the dyno never sees them
             }
@@ -315,6 +318,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void startRequest(HttpRequest req) {
         ex.clear();
+        settings = px.settings();
         headStartNanos = 0;
         releaseHeadBudget();
         long nowMillis = System.currentTimeMillis();
@@ -342,7 +346,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 switch (hold) {
                     case HELD -> {
                         ex.held = true;
-                        timer.arm(px.holdNanos);
+                        timer.arm(settings.holdNanos);
                         return;
                     }
                     case DYNO_AVAILABLE -> {
@@ -358,7 +362,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
             }
-            if (table.appInFlight() >= (long) px.config.maxInFlightPerDyno() * s.size()) {
+            if (table.appInFlight() >= (long) settings.maxInFlightPerDyno * s.size()) {
                 fail(RouteError.H11, null);
                 return;
             }
@@ -419,7 +423,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.dyno = null;
         table.quarantine(failed);
         table.release(failed);
-        if (ex.attempts >= px.config.maxAttempts()) {
+        if (ex.attempts >= settings.maxAttempts) {
             fail(failure.kind(), null);
         } else {
             route();
@@ -440,11 +444,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.dispatchNanos = now;
         }
         ex.lastBackendActivity = now;
-        timer.arm(px.idleNanos);
+        timer.arm(settings.idleNanos);
         ch.write(ex.request, ch.voidPromise());
         if (ex.retries > 0) {
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise()); // a replay: the request had no body
-            timer.arm(px.firstByteNanos);
+            timer.arm(settings.firstByteNanos);
         }
         process(false);
         ch.flush();
@@ -659,7 +663,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         b.config().setAutoRead(client.isWritable());
         client.config().setAutoRead(b.isWritable());
         lastClientActivity = System.nanoTime();
-        timer.arm(px.idleNanos);
+        timer.arm(settings.idleNanos);
     }
 
     // ---- endings ----
@@ -687,7 +691,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.AWAIT;
         ex.clear();
-        timer.arm(px.idleNanos);
+        timer.arm(settings.idleNanos);
         process(true);
         maybeReadClient();
     }
@@ -720,7 +724,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         state = ex.receivedAll ? State.AWAIT : State.DISCARD; // DISCARD: drop the body still to come
         ex.clear();
-        timer.arm(px.idleNanos);
+        timer.arm(settings.idleNanos);
         process(true);
         maybeReadClient();
     }
@@ -809,13 +813,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onTimer() {
         long now = System.nanoTime();
-        long idle = px.idleNanos;
+        long idle = settings.idleNanos;
         switch (state) {
             case AWAIT, DISCARD -> {
                 boolean heading = state == State.AWAIT && headStartNanos != 0;
                 if (state == State.AWAIT && !inbound.isEmpty()) {
                     timer.arm(idle); // a partial request is pending: the decoder is still reading it
-                } else if (heading && now - headStartNanos >= px.headerNanos) {
+                } else if (heading && now - headStartNanos >= settings.headerNanos) {
                     logger.debug("[{}] request head not received within {} ms: 408, closing", client.id(),
                             TimeUnit.NANOSECONDS.toMillis(now - headStartNanos));
                     refuseRaw(REQUEST_TIMEOUT); // a slowloris, or a connection that never sent a head
@@ -823,7 +827,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     closeClient(); // keep-alive connection idle: close quietly
                 } else {
                     long next = lastClientActivity + idle - now;
-                    timer.arm(heading ? Math.min(next, headStartNanos + px.headerNanos - now) : next);
+                    timer.arm(heading ? Math.min(next, headStartNanos + settings.headerNanos - now) : next);
                 }
             }
             case ROUTING -> {
@@ -858,7 +862,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 timer.arm(ex.lastBackendActivity + idle - now);
             }
         } else if (ex.receivedAll) {
-            long deadline = ex.requestSentNanos + px.firstByteNanos;
+            long deadline = ex.requestSentNanos + settings.firstByteNanos;
             if (now >= deadline) {
                 fail(RouteError.H12, null);
             } else {

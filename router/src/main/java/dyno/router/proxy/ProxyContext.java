@@ -7,35 +7,55 @@ import dyno.router.RequestObserver;
 import dyno.router.RouterConfig;
 import dyno.router.pool.Pools;
 import dyno.router.select.DynoTable;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** What every connection of one router shares. Immutable apart from the last-request clock. */
+/**
+ * What every connection of one router shares: the table, the pools, the settings of the moment
+ * ({@link #reconfigure}), the request clock and the tunnel count.
+ */
 public final class ProxyContext {
-    final RouterConfig config;
     final DynoTable table;
     final Pools pools;
-    final AccessLogSink accessLog;
     final RequestObserver observer;
-    final long firstByteNanos;
-    final long idleNanos;
-    final long headerNanos;
-    final ConnectionLimit connections;
-    final long holdNanos;
+    final ConnectionLimit connections = new ConnectionLimit();
     final HeadBudget heads;
+    /** Read once per exchange and once per accepted connection. */
+    private volatile ProxySettings settings;
+    /**
+     * Read by event loops only, when an exchange ends; plain, not volatile: {@link #reconfigure}'s
+     * caller runs a task on every loop after setting it, which publishes it (see Router.reconfigure).
+     */
+    private AccessLogSink accessLog;
     private volatile long lastRequestAtMillis;
-    private final java.util.concurrent.atomic.AtomicInteger tunnels = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger tunnels = new AtomicInteger();
 
     public ProxyContext(RouterConfig config, DynoTable table, Pools pools) {
-        this.config = requireNonNull(config, "config");
+        requireNonNull(config, "config");
         this.table = requireNonNull(table, "table");
         this.pools = requireNonNull(pools, "pools");
-        this.accessLog = config.accessLog();
         this.observer = config.observer();
-        this.firstByteNanos = config.firstByteTimeout().toNanos();
-        this.idleNanos = config.idleTimeout().toNanos();
-        this.headerNanos = config.headerTimeout().toNanos();
-        this.connections = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerClient());
-        this.holdNanos = config.holdTimeout().toNanos();
         this.heads = HeadBudget.forHeap();
+        this.settings = new ProxySettings(config);
+        this.accessLog = config.accessLog();
+    }
+
+    /**
+     * Timeouts, limits and the access log sink of {@code next}, for exchanges that start from now on
+     * (the head size and connection limits: for connections accepted from now on); the observer is
+     * kept. The old access log sink may still be called until every event loop ran a task submitted
+     * after this call.
+     */
+    public void reconfigure(RouterConfig next) {
+        settings = new ProxySettings(next);
+        accessLog = next.accessLog();
+    }
+
+    ProxySettings settings() {
+        return settings;
+    }
+
+    AccessLogSink accessLog() {
+        return accessLog;
     }
 
     /** Epoch ms of the last request received, 0 if none. */
@@ -58,9 +78,5 @@ public final class ProxyContext {
 
     void requestReceived(long epochMillis) {
         lastRequestAtMillis = epochMillis;
-    }
-
-    boolean accessLogEnabled() {
-        return accessLog.enabled();
     }
 }

@@ -52,33 +52,39 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The client-side codec with the configured limits. */
     static ClientCodec clientCodec(RouterConfig config) {
-        return new ClientCodec(decoderConfig(config.maxHeadBytes(), CheckedHeaders.REQUESTS));
+        return clientCodec(config.maxHeadBytes());
+    }
+
+    private static ClientCodec clientCodec(int maxHeadBytes) {
+        return new ClientCodec(decoderConfig(maxHeadBytes, CheckedHeaders.REQUESTS));
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         InetSocketAddress remote = ch.remoteAddress();
         InetAddress client = remote != null ? remote.getAddress() : null;
+        ProxySettings s = px.settings(); // this connection's limits and head size, whatever is reconfigured later
         ConnectionLimit limit = px.connections;
-        if (!limit.tryAcquire(client)) {
-            refuse(ch, client, limit);
+        boolean perClient = ConnectionLimit.perClient(client, s.maxConnections, s.maxConnectionsPerClient);
+        if (!limit.tryAcquire(client, perClient, s.maxConnections, s.maxConnectionsPerClient)) {
+            refuse(ch, client, limit, s);
             return;
         }
-        ch.closeFuture().addListener(f -> limit.release(client));
+        ch.closeFuture().addListener(f -> limit.release(client, perClient));
         FrontendHandler frontend = new FrontendHandler(px);
         ch.pipeline().addLast(WATCH, frontend.readWatch());
-        ch.pipeline().addLast(CODEC, clientCodec(px.config));
+        ch.pipeline().addLast(CODEC, clientCodec(s.maxHeadBytes));
         ch.pipeline().addLast(frontend);
     }
 
-    private void refuse(SocketChannel ch, InetAddress client, ConnectionLimit limit) {
+    private void refuse(SocketChannel ch, InetAddress client, ConnectionLimit limit, ProxySettings s) {
         logger.debug("[{}] connection limit reached ({} open, at most {}, {} per client): 503 to {}", ch.id(),
-                limit.open(), limit.max(), limit.maxPerClient(), client);
+                limit.open(), s.maxConnections, s.maxConnectionsPerClient, client);
         long now = System.currentTimeMillis();
         if (now - lastWarnMillis >= WARN_INTERVAL_MILLIS) {
             lastWarnMillis = now; // racy on purpose: at worst one extra line per interval
             logger.warn("Connection limit reached ({} open, at most {}, {} per client address): answering 503",
-                    limit.open(), limit.max(), limit.maxPerClient());
+                    limit.open(), s.maxConnections, s.maxConnectionsPerClient);
         }
         ch.pipeline().addLast(Refuse.INSTANCE);
     }

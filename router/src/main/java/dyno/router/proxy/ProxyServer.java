@@ -6,6 +6,7 @@ import dyno.router.pool.ChannelSettings;
 import dyno.router.pool.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 
@@ -14,7 +15,10 @@ public final class ProxyServer {
     private ProxyServer() {
     }
 
-    /** Binds and waits until listening; the group serves both accepted and dyno connections. */
+    /**
+     * Binds and waits until listening; the group serves both accepted and dyno connections. Several
+     * may listen at once for one context (a listener handed over on reconfiguration).
+     */
     public static Channel bind(EventLoopGroup group, Transport transport, ProxyContext px, String host, int port)
             throws InterruptedException {
         preloadFailurePaths();
@@ -22,7 +26,13 @@ public final class ProxyServer {
                 .group(group)
                 .handler(new AcceptGuard())
                 .childHandler(new ProxyInitializer(px));
-        return b.bind(new InetSocketAddress(host, port)).sync().channel();
+        ChannelFuture bound = b.bind(new InetSocketAddress(host, port));
+        try {
+            return bound.sync().channel();
+        } catch (Exception e) { // the socket's IOException, rethrown undeclared
+            bound.channel().close(); // a failed bind leaves the channel open: it would hold a descriptor
+            throw e;
+        }
     }
 
     /**

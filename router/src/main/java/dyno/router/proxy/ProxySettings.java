@@ -1,0 +1,32 @@
+package dyno.router.proxy;
+
+import dyno.router.RouterConfig;
+
+/**
+ * The settings of the proxy path that a reconfiguration may change, immutable: a client connection
+ * reads them once per exchange (timeouts, limits), the acceptor once per connection (connection
+ * limits, head size).
+ */
+final class ProxySettings {
+    final long firstByteNanos;
+    final long idleNanos;
+    final long headerNanos;
+    final long holdNanos;
+    final int maxInFlightPerDyno;
+    final int maxAttempts;
+    final int maxConnections;
+    final int maxConnectionsPerClient;
+    final int maxHeadBytes;
+
+    ProxySettings(RouterConfig config) {
+        firstByteNanos = config.firstByteTimeout().toNanos();
+        idleNanos = config.idleTimeout().toNanos();
+        headerNanos = config.headerTimeout().toNanos();
+        holdNanos = config.holdTimeout().toNanos();
+        maxInFlightPerDyno = config.maxInFlightPerDyno();
+        maxAttempts = config.maxAttempts();
+        maxConnections = config.maxConnections();
+        maxConnectionsPerClient = config.maxConnectionsPerClient();
+        maxHeadBytes = config.maxHeadBytes();
+    }
+}
