@@ -14,7 +14,9 @@ import dyno.router.select.DynoTable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,22 +30,31 @@ import org.slf4j.LoggerFactory;
  *     // ... http://127.0.0.1:router.port()/ now reaches web.1
  * }
  * }</pre>
+ * Its settings can change while it runs, without dropping a connection: {@link #reconfigure}.
  */
 public final class Router implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Router.class);
 
     private final EventLoopGroup group;
-    private final Channel serverChannel;
+    private final Transport transport;
+    private final Bootstrap backend;
     private final DynoTable table;
     private final Pools pools;
     private final HealthMonitor health;
     private final ProxyContext context;
-    private final int port;
+    /** Serializes reconfigure() and close(). */
+    private final Object lock = new Object();
+    private volatile Channel serverChannel;
+    private volatile int port;
+    private volatile RouterConfig config;
     private volatile boolean closed;
 
-    private Router(EventLoopGroup group, Channel serverChannel, DynoTable table, Pools pools, HealthMonitor health,
-                   ProxyContext context) {
+    private Router(RouterConfig config, EventLoopGroup group, Transport transport, Bootstrap backend,
+                   Channel serverChannel, DynoTable table, Pools pools, HealthMonitor health, ProxyContext context) {
+        this.config = config;
         this.group = group;
+        this.transport = transport;
+        this.backend = backend;
         this.serverChannel = serverChannel;
         this.table = table;
         this.pools = pools;
@@ -68,19 +79,17 @@ public final class Router implements AutoCloseable {
             Bootstrap backend = ChannelSettings.backend(new Bootstrap(), transport, config);
             Pools pools = new Pools(group, backend, BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
             table.watch(pools);
-            HealthMonitor health = null;
+            HealthMonitor health = new HealthMonitor(table, group, listener);
             if (config.healthPath() != null) {
-                HttpHealthCheck check = new HttpHealthCheck(backend.clone().group(group), config.healthPath(),
-                        config.healthHost(), config.healthStatus());
-                health = new HealthMonitor(table, check, group, config.healthInterval(), config.healthTimeout(),
-                        config.fall(), config.rise(), listener);
-                table.watch(health);
+                health.checks(healthCheck(backend, group, config), config.healthInterval(), config.healthTimeout(),
+                        config.fall(), config.rise(), true);
             }
+            table.watch(health);
             ProxyContext context = new ProxyContext(config, table, pools);
             Channel server = ProxyServer.bind(group, transport, context, config.host(), config.port());
             logger.debug("Router listening on {} ({}, {} threads)", server.localAddress(), transport.name(),
                     config.threads());
-            return new Router(group, server, table, pools, health, context);
+            return new Router(config, group, transport, backend, server, table, pools, health, context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -91,9 +100,117 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    /** The bound port (the ephemeral one when configured with port 0). */
+    private static HttpHealthCheck healthCheck(Bootstrap backend, EventLoopGroup group, RouterConfig config) {
+        return new HttpHealthCheck(backend.clone().group(group), config.healthPath(), config.healthHost(),
+                config.healthStatus());
+    }
+
+    /** The bound port (the ephemeral one when configured with port 0); the new one once a reconfiguration moved it. */
     public int port() {
         return port;
+    }
+
+    /**
+     * The settings in force: those of the last {@link #reconfigure} (or of the start), but the
+     * {@code threads} and {@code observer} of the start.
+     */
+    public RouterConfig config() {
+        return config;
+    }
+
+    /**
+     * Applies {@code next} while running, dropping no connection and no request, and returns what
+     * changed. Settings apply to exchanges (requests) that start once this returns, on connections
+     * old and new: timeouts, attempts, in-flight and held limits, balance, quarantine, health checks,
+     * the access log sink. A few apply per connection: the connection limits and the head size of
+     * client connections accepted from now on, of dyno connections opened from now on, the connect
+     * timeout of connects from now on, the dyno keep-alive of every pooled connection. Between two
+     * requests a kept-alive client connection keeps the idle and header timeouts of its last request.
+     * <ul>
+     * <li>Health checks restart when any of their settings changed; each dyno keeps its verdict when
+     *     the path is the same, else starts healthy; a null path stops them and makes every dyno healthy.
+     * <li>A new host or port is a handover: the new address is bound first, then the old listening
+     *     socket closes; connections accepted on it are served until they end. {@link #port()} answers
+     *     the new port. A new address overlapping the old (the same port on another address of this
+     *     machine) may not be bindable while the old is: stop and start then.
+     * <li>The access log sink is swapped: once this returns the router never calls the old one again,
+     *     which the caller may then close (an {@link dyno.router.log.AccessLogWriter} writes what it
+     *     queued first).
+     * <li>{@code threads} and the {@code observer} cannot change: they are reported as needing a
+     *     restart, and kept.
+     * </ul>
+     * Must not be called on one of the router's event loops (it waits for each of them).
+     *
+     * @throws ListenException when the new address cannot be bound; nothing changed then
+     * @throws IllegalStateException when the router is closed, or called on its event loop
+     */
+    public Reconfigured reconfigure(RouterConfig next) {
+        requireNonNull(next, "next");
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("Router.reconfigure called on the router's event loop " + loop);
+            }
+        }
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("router closed");
+            }
+            RouterConfig current = config;
+            ConfigDiff diff = new ConfigDiff(current, next);
+            Reconfigured result = diff.result();
+            if (result.applied().isEmpty()) {
+                return result;
+            }
+            Channel oldServer = null;
+            if (diff.listenerChanged()) {
+                oldServer = serverChannel;
+                serverChannel = bind(next); // first: when it fails, nothing has changed
+                port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+            }
+            if (diff.changed("balance")) {
+                table.strategy(next.balance().newStrategy());
+            }
+            table.quarantinePeriod(next.quarantine());
+            table.maxHeld(next.maxHeld());
+            context.reconfigure(next);
+            // A task on every loop, which also publishes the context's new access log sink to each:
+            // past it no loop calls the old sink, and the caller may close it.
+            pools.reconfigure(next.dynoKeepAlive(), next.connectTimeout(),
+                    BackendInitializer.factory(next.maxHeadBytes()));
+            if (diff.healthChanged()) {
+                reconfigureHealth(current, next);
+            }
+            if (oldServer != null) {
+                oldServer.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                logger.info("Router moved from {} to {}; connections accepted there are served until they end",
+                        oldServer.localAddress(), serverChannel.localAddress());
+            }
+            config = next.toBuilder().threads(current.threads()).observer(current.observer()).build();
+            logger.info("Router reconfigured: {}{}", String.join(", ", result.applied()),
+                    result.needRestart().isEmpty() ? ""
+                            : "; needs a restart to change: " + String.join(", ", result.needRestart()));
+            return result;
+        }
+    }
+
+    private Channel bind(RouterConfig next) {
+        try {
+            return ProxyServer.bind(group, transport, context, next.host(), next.port());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while binding " + next.host() + ":" + next.port(), e);
+        } catch (Exception e) { // bind() rethrows the socket's IOException undeclared
+            throw new ListenException(next.host(), next.port(), e);
+        }
+    }
+
+    private void reconfigureHealth(RouterConfig current, RouterConfig next) {
+        if (next.healthPath() == null) {
+            health.off();
+            return;
+        }
+        health.checks(healthCheck(backend, group, next), next.healthInterval(), next.healthTimeout(), next.fall(),
+                next.rise(), Objects.equals(current.healthPath(), next.healthPath()));
     }
 
     /** Dynos to route to; the platform adds, drains and marks them here. */
@@ -117,14 +234,14 @@ public final class Router implements AutoCloseable {
     /** Stops accepting, closes every connection and shuts the event loops down. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        if (health != null) {
-            health.close();
-        }
+        health.close();
         table.hold(false);
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
