@@ -3,25 +3,13 @@ package dyno.platform.api;
 import static dyno.platform.api.Shapes.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import dyno.platform.metrics.DynoUsage;
-import dyno.platform.metrics.Metrics;
-import dyno.platform.metrics.TrafficHistory;
-import dyno.runtime.app.App;
-import dyno.runtime.log.LogBuffer;
-import dyno.runtime.log.LogLine;
-import dyno.runtime.manager.DynoInfo;
-import dyno.runtime.manager.DynoManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
  * The dashboard's pages under {@code /dashboard}: the page and its bundled assets (no data in them,
@@ -43,19 +31,13 @@ final class Dashboard {
             "app.css", new String[] {"dashboard/app.css", "text/css; charset=utf-8"},
             "uPlot.min.js", new String[] {UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
             "uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});
-    private static final int LOG_LINES = 100;
 
-    private final App app;
-    private final DynoManager manager;
-    private final LogBuffer logs;
-    private final Metrics metrics;
+    private final Supplier<ObjectNode> state;
     private final Sessions sessions;
 
-    Dashboard(App app, DynoManager manager, LogBuffer logs, Metrics metrics, Sessions sessions) {
-        this.app = app;
-        this.manager = manager;
-        this.logs = logs;
-        this.metrics = metrics;
+    /** @param state one poll's worth of what the page shows (an app's dynos, or a router's backends) */
+    Dashboard(Supplier<ObjectNode> state, Sessions sessions) {
+        this.state = state;
         this.sessions = sessions;
     }
 
@@ -98,7 +80,7 @@ final class Dashboard {
                 if (!bearer && !hasSession(ex)) {
                     throw new ApiError(401, "unauthorized", "no dashboard session: run dyno dashboard");
                 }
-                byte[] body = JSON.writeValueAsBytes(state());
+                byte[] body = JSON.writeValueAsBytes(state.get());
                 ex.getResponseHeaders().set("Cache-Control", "no-store");
                 send(ex, 200, "application/json", body);
             }
@@ -133,42 +115,6 @@ final class Dashboard {
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         send(ex, 201, "application/json", JSON.writeValueAsBytes(JSON.createObjectNode()
                 .put("session", session).put("expires_in", Sessions.SESSION_TTL.toSeconds())));
-    }
-
-    /** Formation, dynos with memory, traffic history and the log tail: one poll's worth. */
-    ObjectNode state() {
-        Instant now = Instant.now();
-        ObjectNode n = JSON.createObjectNode();
-        n.put("app", app.name());
-        n.put("now", now.toEpochMilli());
-        ArrayNode formation = n.putArray("formation");
-        manager.formation().entries().forEach(e -> formation.addObject()
-                .put("type", e.type()).put("quantity", e.quantity()).put("size", e.size().displayName()));
-        Map<String, DynoUsage> usage = metrics.usage().stream()
-                .collect(Collectors.toMap(DynoUsage::dyno, Function.identity(), (a, b) -> b));
-        ArrayNode dynos = n.putArray("dynos");
-        for (DynoInfo d : manager.dynos()) {
-            ObjectNode o = dynos.addObject();
-            o.put("name", d.name()).put("type", d.type()).put("state", d.state().id())
-                    .put("size", d.size().displayName()).put("port", d.port())
-                    .put("age_seconds", d.createdAt() == null ? 0 : Duration.between(d.createdAt(), now).toSeconds());
-            DynoUsage u = usage.get(d.name());
-            if (u != null) {
-                o.put("rss_bytes", u.residentBytes()).put("quota_bytes", u.quotaBytes());
-            }
-        }
-        ArrayNode series = n.putArray("series");
-        for (TrafficHistory.Point p : metrics.history().points()) {
-            ObjectNode o = series.addObject();
-            o.put("t", p.epochMillis()).put("rps", p.requestsPerSecond());
-            o.put("p50", p.p50Ms()).put("p95", p.p95Ms()).put("p99", p.p99Ms());
-            o.set("errors", JSON.valueToTree(p.errorsPerSecond()));
-        }
-        ArrayNode lines = n.putArray("logs");
-        for (LogLine l : logs.tail(LOG_LINES, l -> true)) {
-            lines.add(l.format());
-        }
-        return n;
     }
 
     private static String webJarVersion(String artifact) {

@@ -22,13 +22,32 @@ public record DaemonInfo(String app, long pid, int apiPort, String token, int ro
 
     /** Writes this record atomically with mode 0600. */
     public void write(Path appDir) throws IOException {
-        AtomicFile.write(file(appDir), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this),
+        writeTo(file(appDir));
+    }
+
+    /** Writes this record atomically with mode 0600 to {@code f}. */
+    public void writeTo(Path f) throws IOException {
+        AtomicFile.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this),
                 PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /**
+     * A new API token: 24 random bytes in hex from the platform's default generator. Never
+     * {@code generateSeed}: it reads the kernel's blocking source, which can hang a daemon started at early boot.
+     */
+    public static String newToken() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** The record of a daemon that is still alive, if any. */
     public static Optional<DaemonInfo> readLive(Path appDir) {
-        Path f = file(appDir);
+        return readLiveFile(file(appDir));
+    }
+
+    /** The record in {@code f} if its process is still alive. */
+    public static Optional<DaemonInfo> readLiveFile(Path f) {
         if (!Files.exists(f)) {
             return Optional.empty();
         }

@@ -27,11 +27,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -151,7 +149,7 @@ public final class Daemon implements AutoCloseable {
             }
             manager.start(start);
             metrics.start();
-            String token = newToken();
+            String token = DaemonInfo.newToken();
             try {
                 this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
                         options.metricsPublic(), router.port(), deployer, List.of());
@@ -195,16 +193,6 @@ public final class Daemon implements AutoCloseable {
         });
         idler.scheduleWithFixedDelay(this::idleIfDue, 250, 250, TimeUnit.MILLISECONDS);
         this.watcher = watcher;
-    }
-
-    /**
-     * 24 random bytes in hex from the platform's default generator. Never {@code generateSeed}: it
-     * reads the kernel's blocking source, which can hang a daemon started at early boot.
-     */
-    private static String newToken() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     /** Starts the app of {@code options}; fails when it is already running or its files are invalid. */
