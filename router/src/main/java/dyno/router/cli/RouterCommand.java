@@ -1,24 +1,21 @@
 package dyno.router.cli;
 
-import dyno.router.AccessLogSink;
+import static java.util.Objects.requireNonNull;
+
 import dyno.router.FileLimits;
 import dyno.router.ListenException;
-import dyno.router.Router;
 import dyno.router.RouterConfig;
-import dyno.router.RouterListener;
-import dyno.router.health.HealthTransition;
 import dyno.router.log.AccessLogSettings;
-import dyno.router.log.AccessLogWriter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -52,7 +49,7 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=N]", required = true,
+    @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=N]",
             description = "A backend, named web.1, web.2... in order. Repeatable. Its weight, 0..256 (default 1),"
                     + " is its share of requests relative to the others; 0 sends it none.")
     List<String> backends = new ArrayList<>();
@@ -100,90 +97,99 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Access line format: heroku (logfmt), json or clf (default: ${DEFAULT-VALUE}).")
     String accessLogFormat;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read every setting and the backends from a JSON file (keys: the flags without their"
+                    + " dashes); SIGHUP or the API reloads it without dropping a request. Not with other settings.")
+    Path config;
+
+    private final RouterExtension extension;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** The router alone. */
+    public RouterCommand() {
+        this(RouterExtension.NONE);
+    }
+
+    /** The router with what the platform adds (its runtime API, metrics and dashboard). */
+    public RouterCommand(RouterExtension extension) {
+        this.extension = requireNonNull(extension, "extension");
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        RouterConfig config;
-        AccessLogSettings logSettings;
-        List<BackendOption> parsed = new ArrayList<>();
+        RouterSetup setup;
         try {
-            logSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
-            for (String b : backends) {
-                parsed.add(BackendOption.parse(b));
+            if (config != null) {
+                List<String> given = settingsGiven();
+                if (!given.isEmpty()) {
+                    throw new IllegalArgumentException("--config: cannot be combined with " + String.join(", ", given)
+                            + " (expected: every setting in the file, or no --config)");
+                }
+                setup = RouterFile.read(config);
+            } else {
+                if (backends.isEmpty()) {
+                    throw new IllegalArgumentException("Missing required option: '--backend=HOST:PORT[,weight=N]'"
+                            + " (or --config FILE)");
+                }
+                List<BackendSpec> parsed = new ArrayList<>();
+                for (String b : backends) {
+                    parsed.add(BackendSpec.parse(null, b));
+                }
+                setup = setup(parsed);
             }
-            RouterConfig.Builder builder = RouterConfig.builder()
-                    .host(host)
-                    .port(port)
-                    .headerTimeout(parseDuration("--header-timeout", headerTimeout))
-                    .maxConnections(FileLimits.checkMaxConnections(atLeastOne("--max-connections", maxConnections),
-                            spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
-                            FileLimits.openFileLimit(), "--max-connections"))
-                    .maxHeadBytes(parseSize("--max-head-size", maxHeadSize))
-                    .dynoKeepAlive(parseDuration("--dyno-keepalive", dynoKeepAlive))
-                    .maxConnectionsPerClient(atLeastOne("--max-connections-per-client", maxConnectionsPerClient))
-                    .balance(parseBalance(balance));
-            if (threads != null) {
-                builder.threads(threads);
-            }
-            config = health.applyTo(limits.applyTo(builder)).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        AccessLogWriter writer = null;
-        Router started;
-        // health transitions are printed off the event loops, like access lines
-        ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "dyno-router-events");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            writer = logSettings.destination() == AccessLogSettings.Destination.OFF ? null : logSettings.openWriter();
-            started = Router.start(config.toBuilder().accessLog(writer == null ? AccessLogSink.OFF : writer).build(),
-                    new RouterListener() {
-                        @Override
-                        public void healthChanged(HealthTransition t) {
-                            events.execute(() -> {
-                                out.println(t.logfmt());
-                                out.flush();
-                            });
-                        }
-                    });
-        } catch (IllegalStateException e) {
-            events.shutdownNow();
-            if (writer != null) {
-                writer.close();
+        RunningRouter running;
+        AutoCloseable extra;
+        Consumer<String> print = line -> {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
             }
+        };
+        try {
+            running = RunningRouter.start(setup, config, extension.observer(), print);
+        } catch (IllegalStateException e) {
             stopped.countDown();
             // port taken, log file not writable: one line, no stack trace
             spec.commandLine().getErr().println("dyno router: " + (e instanceof ListenException listen
                     ? listen.messageWithHint("--port", "--host") : e.getMessage()));
             return 1;
         }
+        try {
+            extra = extension.started(running);
+        } catch (Exception e) {
+            running.close();
+            stopped.countDown();
+            spec.commandLine().getErr().println("dyno router: " + e.getMessage());
+            return 1;
+        }
         Thread hook = new Thread(this::stop, "dyno-router-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Router router = started) {
+        ReloadSignal reloads = config == null ? null : ReloadSignal.install(running);
+        try (running) {
             StringBuilder names = new StringBuilder();
-            for (int i = 0; i < parsed.size(); i++) {
-                String name = "web." + (i + 1);
-                BackendOption b = parsed.get(i);
-                router.registry().add(name, b.address(), b.weight());
-                names.append(i == 0 ? "" : ", ").append(name).append('=').append(b);
+            for (var b : running.router().registry().status()) {
+                names.append(names.length() == 0 ? "" : ", ").append(b.name()).append('=')
+                        .append(new BackendOption(b.address(), b.weight()));
             }
-            out.println("dyno router listening on http://" + config.host() + ":" + router.port() + " -> " + names);
-            out.flush();
+            print.accept("dyno router listening on http://" + setup.config().host() + ":" + running.router().port()
+                    + " -> " + (names.length() == 0 ? "(no backends yet)" : names));
             stop.await();
-            out.println("dyno router stopping");
-            out.flush();
+            print.accept("dyno router stopping");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            events.shutdown();
-            if (writer != null) {
-                writer.close();
+            if (reloads != null) {
+                reloads.close();
+            }
+            try {
+                extra.close();
+            } catch (Exception e) {
+                spec.commandLine().getErr().println("dyno router: " + e.getMessage());
             }
             stopped.countDown();
             try {
@@ -193,6 +199,43 @@ public final class RouterCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The setup the parsed flags describe, with {@code backendList} as its backends.
+     *
+     * @throws IllegalArgumentException naming the flag, the value and what it takes
+     */
+    RouterSetup setup(List<BackendSpec> backendList) {
+        AccessLogSettings logSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
+        RouterConfig.Builder builder = RouterConfig.builder()
+                .host(host)
+                .port(port)
+                .headerTimeout(parseDuration("--header-timeout", headerTimeout))
+                .maxConnections(FileLimits.checkMaxConnections(atLeastOne("--max-connections", maxConnections),
+                        spec.commandLine().getParseResult().hasMatchedOption("--max-connections"),
+                        FileLimits.openFileLimit(), "--max-connections"))
+                .maxHeadBytes(parseSize("--max-head-size", maxHeadSize))
+                .dynoKeepAlive(parseDuration("--dyno-keepalive", dynoKeepAlive))
+                .maxConnectionsPerClient(atLeastOne("--max-connections-per-client", maxConnectionsPerClient))
+                .balance(parseBalance(balance));
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        return new RouterSetup(health.applyTo(limits.applyTo(builder)).build(), backendList, logSettings);
+    }
+
+    /** Router settings given as flags (the file holds them when --config is given). */
+    private List<String> settingsGiven() {
+        List<String> given = new ArrayList<>();
+        var settings = RouterFile.settings(new CommandLine(new RouterCommand()));
+        for (var o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            if (name.equals("--backend") || settings.contains(name.substring(2))) {
+                given.add(name);
+            }
+        }
+        return given;
     }
 
     /** Runs {@code dyno router} on its own: {@code java -cp ... dyno.router.cli.RouterCommand --backend ...}. */

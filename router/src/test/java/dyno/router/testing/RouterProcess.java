@@ -73,6 +73,23 @@ public final class RouterProcess implements AutoCloseable {
         return new RouterProcess(command);
     }
 
+    /** Starts {@code dyno router ARGS} as given (no {@code --port 0} added: e.g. {@code --config FILE}). */
+    public static RouterProcess startWith(List<String> routerArgs) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dyno.router.cli.RouterCommand"));
+        command.addAll(routerArgs);
+        return new RouterProcess(command);
+    }
+
+    /** Sends the router a signal by name ({@code HUP}) with {@code kill}. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     private Matcher listening() {
         return output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElse(null);
     }
