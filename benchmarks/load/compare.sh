@@ -15,6 +15,7 @@
 # Environment: CONNECTIONS (64), WRK_THREADS (1), WARMUP (10 s), BASE_PORT (18080), BASE_JAR (a dyno.jar
 # of another build: row "base", run as `java -jar BASE_JAR router`), JAVA_OPTS (extra JVM flags for Dyno),
 # BASE_JAVA_OPTS (JVM flags of the base row instead of JAVA_OPTS: A/B one jar with two settings),
+# BASE_ROUTER_ARGS (extra `dyno router` flags of the base row, e.g. "--api-port -1": metrics off),
 # IDLE_HOLD (3 s), KEEP (1: keep the temp dir with configs, logs and raw wrk outputs).
 set -euo pipefail
 
@@ -110,7 +111,9 @@ dyno_flags() { # threads
 }
 
 start_dyno() { # threads [jar port name]
-  local jar="${2:-}" port="${3:-$PORT_DYNO}" name="${4:-dyno}" opts="${JAVA_OPTS:-}" cmd
+  local jar="${2:-}" port="${3:-$PORT_DYNO}" name="${4:-dyno}" opts="${JAVA_OPTS:-}" cmd extra=()
+  # shellcheck disable=SC2206
+  [[ "$name" == base && -n "${BASE_ROUTER_ARGS:-}" ]] && extra=($BASE_ROUTER_ARGS)
   [[ "$name" == base && -n "${BASE_JAVA_OPTS+x}" ]] && opts="$BASE_JAVA_OPTS"
   [[ -n "$HEAP" ]] && opts="-Xmx$HEAP $opts"
   dyno_flags "$1"
@@ -121,7 +124,7 @@ start_dyno() { # threads [jar port name]
     cmd=(env "DYNO_JAVA_OPTS=$opts" "$DYNO") # the launcher execs java: the pid stays the JVM's
   fi
   "${cmd[@]}" router --port "$port" --backend "127.0.0.1:$BACKEND_A" --backend "127.0.0.1:$BACKEND_B" \
-    "${DYNO_FLAGS[@]}" >"$WORK/$name-access.log" 2>>"$WORK/$name.err" &
+    "${DYNO_FLAGS[@]}" ${extra[@]+"${extra[@]}"} >"$WORK/$name-access.log" 2>>"$WORK/$name.err" &
   PROXY_PID=$!
   SELF_ONLY=self
   PIDS+=("$PROXY_PID")

@@ -33,14 +33,14 @@
 
   function mb(bytes) { return (bytes / 1048576).toFixed(0) + " MB"; }
 
-  function message(text, isError) {
-    const m = $("#action-message");
+  function message(text, isError, where) {
+    const m = $(where || "#action-message");
     m.textContent = text;
     m.className = "message" + (isError ? " error" : "");
   }
 
   async function call(method, path, body) {
-    const res = await fetch("/apps/" + encodeURIComponent(app) + path, {
+    const res = await fetch((path.startsWith("/backends") ? "" : "/apps/" + encodeURIComponent(app)) + path, {
       method, credentials: "omit",
       headers: { "Content-Type": "application/json", "X-Dyno-Session": session },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -110,6 +110,37 @@
     }));
   }
 
+  // dyno router: its backends, with HAProxy's states (ready, drain, maint) and weights
+  async function setBackend(name, change, button) {
+    button.disabled = true;
+    message("Updating " + name + "…", false, "#backend-message");
+    try {
+      await call("PATCH", "/backends/" + encodeURIComponent(name), change);
+      message("Updated " + name + ".", false, "#backend-message");
+    } catch (e) {
+      message("Updating " + name + " failed: " + e.message, true, "#backend-message");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function renderBackends(backends) {
+    const focused = document.activeElement && document.activeElement.dataset.weight;
+    if (focused) return; // do not overwrite what the user is typing
+    $("#backends tbody").replaceChildren(...backends.map((b) => {
+      const weight = el("input", { type: "number", min: "0", max: "256", value: String(b.weight), "data-weight": b.name, "aria-label": "weight of " + b.name });
+      const set = el("button", { "data-set-weight": b.name }, "Set");
+      set.addEventListener("click", () => setBackend(b.name, { weight: Number(weight.value) }, set));
+      const next = b.state === "ready" ? "drain" : "ready";
+      const toggle = el("button", { "data-state-to": next, "data-backend": b.name }, next === "drain" ? "Drain" : "Ready");
+      toggle.addEventListener("click", () => setBackend(b.name, { state: next }, toggle));
+      return el("tr", { "data-backend": b.name, "data-state": b.state },
+        el("td", {}, b.name), el("td", {}, b.address), el("td", {}, el("span", { class: "state " + b.state }, b.state)),
+        el("td", {}, b.healthy ? "up" : el("span", { class: "state crashed" }, "down")), el("td", {}, b.in_flight),
+        el("td", {}, b.requests), el("td", {}, b.errors), el("td", {}, weight, set), el("td", {}, toggle));
+    }));
+  }
+
   function chart(id, series, data) {
     const host = document.getElementById(id);
     const key = series.map((s) => s.label).join(",");
@@ -163,8 +194,11 @@
       app = s.app;
       $("#app-name").textContent = s.app;
       document.title = s.app + " · Dyno";
-      renderFormation(s.formation);
-      renderDynos(s.dynos);
+      const router = Array.isArray(s.backends);
+      $("#backends-panel").hidden = !router;
+      $("#formation-panel").hidden = router;
+      $("#dynos-panel").hidden = router;
+      if (router) renderBackends(s.backends); else { renderFormation(s.formation); renderDynos(s.dynos); }
       renderCharts(s.series);
       renderLogs(s.logs);
       lastOk = Date.now();

@@ -1,5 +1,6 @@
 package dyno.platform.cli;
 
+import dyno.platform.client.ApiClient;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,7 +20,11 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var client = app.client();
+        return printLogin(spec, app.client(), open);
+    }
+
+    /** Asks {@code client}'s API for a login link and prints it (and opens it with {@code open}). */
+    static int printLogin(CommandLine.Model.CommandSpec spec, ApiClient client, boolean open) {
         String url = client.post("/dashboard-logins", null).path("url").asText();
         var out = spec.commandLine().getOut();
         out.println(url);

@@ -4,6 +4,7 @@ import dyno.platform.client.ApiException;
 import dyno.platform.daemon.DaemonException;
 import dyno.router.cli.OneLineUsageErrors;
 import dyno.router.cli.RouterCommand;
+import java.util.List;
 import dyno.runtime.app.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
         description = "Run, route and scale web processes on one machine, the Heroku way.",
         subcommands = {UpCommand.class, PsCommand.class, ScaleCommand.class, TypeCommand.class, RestartCommand.class,
                 StopCommand.class, PsWaitCommand.class, RunCommand.class, ConfigCommand.class, ConfigGetCommand.class,
-                ConfigSetCommand.class, ConfigUnsetCommand.class, ReleasesCommand.class, LogsCommand.class, DownCommand.class, DashboardCommand.class, BenchCommand.class, RouterCommand.class,
+                ConfigSetCommand.class, ConfigUnsetCommand.class, ReleasesCommand.class, LogsCommand.class, DownCommand.class, DashboardCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DynoCommand implements Runnable {
     @CommandLine.Spec
@@ -35,6 +36,14 @@ public final class DynoCommand implements Runnable {
     /** Runs the CLI and returns its exit status: 0 ok, 1 failure, 2 usage. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new DynoCommand());
+        // the router's own command, with the platform's runtime API, metrics and dashboard mixed in
+        RouterAdmin admin = new RouterAdmin();
+        cli.addSubcommand("router", new CommandLine(new RouterCommand(admin)).addMixin("admin", admin));
+        for (Class<?> c : List.of(RouterBackendsCommand.class, RouterAddCommand.class, RouterDrainCommand.class,
+                RouterSetCommand.class, RouterSetCommand.Down.class, RouterSetCommand.Up.class,
+                RouterReloadCommand.class, RouterDashboardCommand.class)) {
+            cli.addSubcommand(c);
+        }
         // every subcommand answers --help (and -h, -V, --version), not only those that declare it
         for (CommandLine sub : cli.getSubcommands().values()) {
             if (!sub.getCommandSpec().mixinStandardHelpOptions()) {

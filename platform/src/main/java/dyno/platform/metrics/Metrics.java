@@ -78,6 +78,14 @@ public final class Metrics implements AutoCloseable {
         });
     }
 
+    /**
+     * Metrics of {@code dyno router} alone: the router's meters and in-flight gauges under the same
+     * names as an app's, with no dynos or formation of its own (its backends are the "dyno" labels).
+     */
+    public static Metrics forRouter(DynoRegistry routes) {
+        return new Metrics(routes, List::of, () -> Formation.of(List.of()), d -> 0, Map::of);
+    }
+
     /** Starts sampling once a second; call after the suppliers can answer. */
     public void start() {
         sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);

@@ -98,6 +98,26 @@ public final class RouterMetrics implements RequestObserver {
         return (long) sum;
     }
 
+    /** Requests answered so far by the named dyno or backend, every status class. */
+    public long requests(String dyno) {
+        Counter[] byClass = requests.get(dyno);
+        double sum = 0;
+        for (int i = 0; byClass != null && i < byClass.length; i++) {
+            sum += byClass[i].count();
+        }
+        return (long) sum;
+    }
+
+    /** Requests the router ended with an H-code on the named dyno or backend so far. */
+    public long errors(String dyno) {
+        double sum = 0;
+        for (Map<String, Counter> byDyno : errors.values()) {
+            Counter c = byDyno.get(dyno);
+            sum += c == null ? 0 : c.count();
+        }
+        return (long) sum;
+    }
+
     /** Router errors so far by H-code, all dynos. */
     Map<String, Long> errorsByCode() {
         Map<String, Long> out = new java.util.TreeMap<>();

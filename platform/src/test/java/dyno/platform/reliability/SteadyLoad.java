@@ -11,17 +11,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A few client threads sending requests back to back to a loopback router, bounded in time. */
-final class SteadyLoad implements AutoCloseable {
+/** A few client threads sending requests back to back to a loopback router, bounded in time; the same port throughout. */
+public final class SteadyLoad implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
-    final AtomicLong ok = new AtomicLong();
+    public final AtomicLong ok = new AtomicLong();
     private static final java.util.regex.Pattern H_CODE = java.util.regex.Pattern.compile("H\\d\\d [A-Za-z ]+");
-    final List<String> failures = new CopyOnWriteArrayList<>();
+    public final List<String> failures = new CopyOnWriteArrayList<>();
 
-    SteadyLoad(int routerPort, String path, int clients, Duration maxTime) {
+    public SteadyLoad(int routerPort, String path, int clients, Duration maxTime) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + path))
                 .timeout(Duration.ofSeconds(30)).build();
         long deadline = System.nanoTime() + maxTime.toNanos();
@@ -48,7 +48,7 @@ final class SteadyLoad implements AutoCloseable {
         }
     }
 
-    long sent() {
+    public long sent() {
         return ok.get() + failures.size();
     }
 
