@@ -4,6 +4,7 @@ import dyno.platform.client.ApiException;
 import dyno.platform.daemon.DaemonException;
 import dyno.router.cli.OneLineUsageErrors;
 import dyno.router.cli.RouterCommand;
+import dyno.router.cli.RouterHelp;
 import java.util.List;
 import dyno.runtime.app.ConfigException;
 import picocli.CommandLine;
@@ -38,7 +39,7 @@ public final class DynoCommand implements Runnable {
         CommandLine cli = new CommandLine(new DynoCommand());
         // the router's own command, with the platform's runtime API, metrics and dashboard mixed in
         RouterAdmin admin = new RouterAdmin();
-        cli.addSubcommand("router", new CommandLine(new RouterCommand(admin)).addMixin("admin", admin));
+        cli.addSubcommand("router", RouterHelp.install(new CommandLine(new RouterCommand(admin)).addMixin("admin", admin)));
         for (Class<?> c : List.of(RouterBackendsCommand.class, RouterAddCommand.class, RouterDrainCommand.class,
                 RouterSetCommand.class, RouterSetCommand.Down.class, RouterSetCommand.Up.class,
                 RouterReloadCommand.class, RouterDashboardCommand.class)) {

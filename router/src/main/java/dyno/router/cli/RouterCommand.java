@@ -240,7 +240,7 @@ public final class RouterCommand implements Callable<Integer> {
 
     /** Runs {@code dyno router} on its own: {@code java -cp ... dyno.router.cli.RouterCommand --backend ...}. */
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new RouterCommand()).setCommandName("dyno router");
+        CommandLine cli = RouterHelp.install(new CommandLine(new RouterCommand()).setCommandName("dyno router"));
         cli.setParameterExceptionHandler(new OneLineUsageErrors(cli.getParameterExceptionHandler()));
         System.exit(cli.execute(args));
     }

@@ -90,6 +90,20 @@ class RouterCommandTest {
     }
 
     @Test
+    void helpGroupsEverySettingWithItsDefault() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = RouterHelp.install(new CommandLine(new RouterCommand()).setCommandName("dyno router"));
+        cli.setOut(new PrintWriter(out, true)).execute("--help");
+        String help = out.toString();
+        assertThat(help).containsSubsequence("Listener and client connections:", "--port", "Backends and balancing:",
+                "--backend", "Timeouts:", "--request-timeout", "Health checks:", "--health-path", "Logging:",
+                "--access-log", "Configuration file:", "--config", "--help");
+        for (String key : RouterFile.settings(new CommandLine(new RouterCommand()))) {
+            assertThat(help).as(key).contains("--" + key + "=");
+        }
+    }
+
+    @Test
     void requiresAtLeastOneBackend() {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new RouterCommand()).setErr(new PrintWriter(err, true)).execute("--port", "0");
