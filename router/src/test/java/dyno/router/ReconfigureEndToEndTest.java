@@ -134,6 +134,20 @@ class ReconfigureEndToEndTest {
     }
 
     @Test
+    void theBoundPortOfAnEphemeralListenerIsNoMove() throws Exception {
+        fx = new RouterFixture();
+        fx.addBackend("web.1");
+        int port = fx.router.port();
+        try (HttpConnection open = HttpConnection.open(port)) {
+            assertThat(fx.router.reconfigure(fx.router.config().toBuilder().port(port).build()).applied())
+                    .containsExactly("port");
+            assertThat(fx.router.port()).isEqualTo(port);
+            assertThat(open.get("/", false).body()).isEqualTo("web.1");
+            assertThat(fx.get("/").body()).isEqualTo("web.1");
+        }
+    }
+
+    @Test
     void swappingTheAccessLogUnderLoadLosesNoLine(@TempDir Path dir) throws Exception {
         Path first = dir.resolve("first.log");
         Path second = dir.resolve("second.log");
