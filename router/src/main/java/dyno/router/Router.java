@@ -162,7 +162,8 @@ public final class Router implements AutoCloseable {
                 return result;
             }
             Channel oldServer = null;
-            if (diff.listenerChanged()) {
+            // Port 0 then the port it got, on the same host, is the same socket: nothing to move.
+            if (diff.listenerChanged() && !(next.host().equals(current.host()) && next.port() == port)) {
                 oldServer = serverChannel;
                 serverChannel = bind(next); // first: when it fails, nothing has changed
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
