@@ -1,6 +1,8 @@
 package dyno.platform.daemon;
 
 import dyno.platform.api.ControlApi;
+import dyno.platform.autoscale.Autoscaling;
+import dyno.platform.autoscale.MonitorResource;
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.metrics.Metrics;
 import dyno.router.AccessLogSink;
@@ -58,6 +60,8 @@ public final class Daemon implements AutoCloseable {
     /** Set once the manager exists; closed with the daemon. */
     private Deployer deployer;
     private final ControlApi api;
+    /** Web dyno autoscaling; set once the manager runs, closed with the daemon. */
+    private Autoscaling autoscaling;
     private final Metrics metrics;
     private final ScheduledExecutorService idler;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -149,10 +153,16 @@ public final class Daemon implements AutoCloseable {
             }
             manager.start(start);
             metrics.start();
+            DynoManager m = manager;
+            this.autoscaling = new Autoscaling(app.stateDir().resolve("autoscale.json"),
+                    () -> m.formation().quantity("web"), q -> m.scale(List.of("web=" + q)),
+                    line -> pipe.offer(new LogLine(Instant.now(), LogLine.DYNO, "autoscale", line)), Clock.systemUTC());
+            metrics.onInterval(autoscaling::record);
+            autoscaling.start();
             String token = DaemonInfo.newToken();
             try {
                 this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
-                        options.metricsPublic(), router.port(), deployer, List.of());
+                        options.metricsPublic(), router.port(), deployer, List.of(new MonitorResource(app.name(), autoscaling)));
             } catch (IOException e) {
                 if (e.getCause() instanceof BindException bind) {
                     throw apiPortTaken(options.apiPort(), bind);
@@ -162,6 +172,9 @@ public final class Daemon implements AutoCloseable {
             new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
         } catch (IOException | RuntimeException e) {
             // nothing of a failed start stays running: release phase, dynos, router, log threads, the lock
+            if (autoscaling != null) {
+                autoscaling.close();
+            }
             if (deployer != null) {
                 deployer.close();
             }
@@ -307,6 +320,7 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         idler.shutdownNow();
+        autoscaling.close(); // no scaling while the dynos stop
         deployer.close();
         manager.close();
         api.close();
