@@ -13,7 +13,7 @@ import dyno.runtime.app.App;
 import dyno.runtime.log.LogBuffer;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.manager.DynoInfo;
-import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +46,12 @@ final class Dashboard {
     private static final int LOG_LINES = 100;
 
     private final App app;
-    private final DynoManager manager;
+    private final DynoRuntime manager;
     private final LogBuffer logs;
     private final Metrics metrics;
     private final Sessions sessions;
 
-    Dashboard(App app, DynoManager manager, LogBuffer logs, Metrics metrics, Sessions sessions) {
+    Dashboard(App app, DynoRuntime manager, LogBuffer logs, Metrics metrics, Sessions sessions) {
         this.app = app;
         this.manager = manager;
         this.logs = logs;
