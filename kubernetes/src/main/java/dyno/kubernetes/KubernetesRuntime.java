@@ -329,6 +329,8 @@ public final class KubernetesRuntime implements DynoRuntime {
             return;
         }
         try {
+            // endpoints first: the router registers a ready pod before the intent stops holding
+            table.update(slices.getStore().list(), "http", endpoints);
             Instant now = clock.instant();
             Map<String, DynoInfo> next = new TreeMap<>();
             Set<String> running = new HashSet<>();
@@ -364,7 +366,6 @@ public final class KubernetesRuntime implements DynoRuntime {
             last.clear();
             last.putAll(next);
             snapshot = List.copyOf(next.values());
-            table.update(slices.getStore().list(), "http", endpoints);
             publishIntent(intentOf(snapshot));
             logs.follow(running);
         } catch (RuntimeException e) {
@@ -398,7 +399,8 @@ public final class KubernetesRuntime implements DynoRuntime {
 
     private AppIntent intentOf(List<DynoInfo> dynos) {
         List<DynoInfo> web = dynos.stream().filter(DynoInfo::isWeb).toList();
-        if (web.stream().anyMatch(d -> d.state() == DynoState.UP)) {
+        // serving once a router can send to it: up, and listed ready in a slice
+        if (web.stream().anyMatch(d -> d.state() == DynoState.UP && ready(d.name()))) {
             everUp = true;
             waking = false;
             return AppIntent.SERVING;
@@ -416,6 +418,11 @@ public final class KubernetesRuntime implements DynoRuntime {
             return AppIntent.CRASHED;
         }
         return everUp ? AppIntent.RESTARTING : AppIntent.STARTING;
+    }
+
+    private boolean ready(String dyno) {
+        PodEndpoint e = table.endpoints().get(dyno);
+        return e != null && e.ready();
     }
 
     private void publishIntent(AppIntent next) {

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class FakeController implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(FakeController.class);
 
+    private final MockCluster cluster;
     private final KubernetesClient client;
     private final String namespace;
     private final Duration stopPause;
@@ -55,9 +56,13 @@ public final class FakeController implements AutoCloseable {
     /** Requests each pod answered, by pod name. */
     private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
 
-    /** Reconciles {@code namespace} every 50 ms until closed. */
-    public FakeController(KubernetesClient client, String namespace, Duration stopPause) {
-        this.client = client;
+    /**
+     * Reconciles {@code namespace} of {@code cluster} every 50 ms until closed. Each pod's log reads
+     * {@code listening on PORT as POD}.
+     */
+    public FakeController(MockCluster cluster, String namespace, Duration stopPause) {
+        this.cluster = cluster;
+        this.client = cluster.client();
         this.namespace = namespace;
         this.stopPause = stopPause;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,6 +169,8 @@ public final class FakeController implements AutoCloseable {
                 .withSpec(template.getSpec())
                 .withNewStatus().withPhase("Pending").endStatus()
                 .build();
+        cluster.server().expect().get().withPath("/api/v1/namespaces/" + namespace + "/pods/" + name
+                + "/log?pretty=false&follow=true").andReturn(200, "listening as " + name + "\n").always();
         client.pods().inNamespace(namespace).resource(pod).create();
         String command = String.join(" ", template.getSpec().getContainers().get(0).getCommand());
         boolean web = "web".equals(template.getMetadata().getLabels().get(Labels.TYPE));

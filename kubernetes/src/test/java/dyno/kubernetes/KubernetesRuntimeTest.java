@@ -65,7 +65,7 @@ class KubernetesRuntimeTest {
     private KubernetesRuntime start(String procfile, Formation formation, Duration bootTimeout) throws IOException {
         Files.writeString(dir.resolve("Procfile"), procfile);
         App app = App.load(dir, "shop", null);
-        controller = new FakeController(cluster.client(), NS, Duration.ofMillis(300));
+        controller = new FakeController(cluster, NS, Duration.ofMillis(300));
         runtime = new KubernetesRuntime(cluster.client(), app,
                 KubernetesSettings.of("registry.example/shop:1", NS).withBootTimeout(bootTimeout), recorder, recorder);
         runtime.start(formation);

@@ -55,6 +55,11 @@ public final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // a connection a just-closed client left (a watch, a followed log) outlives the mock's
+            // shutdown wait; the server stops listening all the same
+        }
     }
 }
