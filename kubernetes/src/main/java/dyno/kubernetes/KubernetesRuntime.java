@@ -77,6 +77,8 @@ public final class KubernetesRuntime implements DynoRuntime {
     private volatile List<DynoInfo> snapshot = List.of();
     private volatile AppIntent intent = AppIntent.STOPPED;
     private volatile boolean closed;
+    /** Whether start created anything: close deletes only then (a refused start changes nothing). */
+    private volatile boolean created;
     /** The last state of each dyno and since when; runtime thread only. */
     private final Map<String, DynoInfo> last = new HashMap<>();
     /** Whether the idler scaled web to 0, whether a wake is under way, whether web was ever up. */
@@ -118,6 +120,7 @@ public final class KubernetesRuntime implements DynoRuntime {
             api("list deployments in namespace " + settings.namespace(),
                     () -> client.apps().deployments().inNamespace(settings.namespace()).withLabels(Labels.app(app.name())).list());
             Formation fitted = app.fit(initial);
+            created = true;
             for (FormationEntry e : fitted.entries()) {
                 Deployment d = Manifests.deployment(app.name(), e, app.procfile().require(e.type()).command(), app.env(), settings);
                 api("create deployment " + d.getMetadata().getName(),
@@ -144,9 +147,9 @@ public final class KubernetesRuntime implements DynoRuntime {
             pods.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             slices.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw KubernetesException.of("watch pods", client.getMasterUrl().toString(), e.getCause());
+            throw KubernetesException.of("watch pods", server(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new KubernetesException("kubernetes: no pod list from " + client.getMasterUrl() + " within 30 s", e);
+            throw new KubernetesException("kubernetes: no pod list from " + server() + " within 30 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KubernetesException("kubernetes: interrupted while starting to watch pods", e);
@@ -264,6 +267,9 @@ public final class KubernetesRuntime implements DynoRuntime {
                 closed = true;
                 publishIntent(AppIntent.STOPPED);
                 try {
+                    if (!created) {
+                        return null;
+                    }
                     client.apps().deployments().inNamespace(settings.namespace()).withLabels(Labels.app(app.name())).delete();
                     client.services().inNamespace(settings.namespace()).withLabels(Labels.app(app.name())).delete();
                 } catch (KubernetesClientException e) {
@@ -436,13 +442,18 @@ public final class KubernetesRuntime implements DynoRuntime {
         listener.log(new LogLine(clock.instant(), LogLine.DYNO, dyno, message));
     }
 
+    /** The API server's URL, as a user would write it. */
+    private String server() {
+        return client.getMasterUrl().toString().replaceAll("/+$", "");
+    }
+
     private <T> T api(String doing, Callable<T> call) {
         try {
             return call.call();
         } catch (IllegalArgumentException | KubernetesException e) {
             throw e;
         } catch (Exception e) {
-            throw KubernetesException.of(doing, client.getMasterUrl().toString(), e);
+            throw KubernetesException.of(doing, server(), e);
         }
     }
 
