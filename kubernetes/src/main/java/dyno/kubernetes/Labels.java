@@ -18,12 +18,12 @@ final class Labels {
 
     /** The labels of every object of {@code app}. */
     static Map<String, String> app(String app) {
-        return ordered(Map.of(MANAGED_BY, "dyno", APP, app));
+        return ordered(Map.of(MANAGED_BY, "dyno", APP, dnsLabel(app)));
     }
 
     /** The labels of the pods of one process type. */
     static Map<String, String> type(String app, String type) {
-        return ordered(Map.of(MANAGED_BY, "dyno", APP, app, TYPE, type));
+        return ordered(Map.of(MANAGED_BY, "dyno", APP, dnsLabel(app), TYPE, type)); // type names are label-safe (ProcessType)
     }
 
     /** In key order, so that label selectors and manifests read the same on every run. */

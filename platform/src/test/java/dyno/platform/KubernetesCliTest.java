@@ -83,7 +83,7 @@ class KubernetesCliTest {
     void withoutAnImageUpIsOneLineNamingTheFlag() throws Exception {
         CliTest.Result r = dyno("up", "--dir", app().toString(), "--port", "0", "--runtime", "kubernetes");
 
-        assertThat(r.status()).isNotZero();
+        assertThat(r.status()).as(r.err()).isEqualTo(2); // a usage error
         assertThat(r.err()).contains("--image: missing").doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(DaemonInfo.file(dir)).doesNotExist();
     }
