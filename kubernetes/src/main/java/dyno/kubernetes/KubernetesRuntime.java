@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -143,18 +142,23 @@ public final class KubernetesRuntime implements DynoRuntime {
             return null;
         }));
         // outside the runtime thread: the informers' first lists call back into it
+        startInformer(pods, "watch pods");
+        startInformer(slices, "watch endpoint slices");
+        exec.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void startInformer(SharedIndexInformer<?> informer, String doing) {
         try {
-            pods.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            slices.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw KubernetesException.of("watch pods", server(), e.getCause());
+            throw KubernetesException.of(doing + " in namespace " + settings.namespace(), server(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new KubernetesException("kubernetes: no pod list from " + server() + " within 30 s", e);
+            throw new KubernetesException("kubernetes: cannot " + doing + ": no first list from " + server()
+                    + " within 30 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KubernetesException("kubernetes: interrupted while starting to watch pods", e);
+            throw new KubernetesException("kubernetes: interrupted while starting to " + doing, e);
         }
-        exec.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -226,6 +230,9 @@ public final class KubernetesRuntime implements DynoRuntime {
             event(name, "Idling");
             api("idle deployment", () -> deployment("web").edit(d -> {
                 d.getSpec().setReplicas(0);
+                if (d.getMetadata().getAnnotations() == null) {
+                    d.getMetadata().setAnnotations(new HashMap<>());
+                }
                 d.getMetadata().getAnnotations().put(Labels.IDLED, "true");
                 return d;
             }));
@@ -246,7 +253,9 @@ public final class KubernetesRuntime implements DynoRuntime {
             int quantity = formation.quantity("web");
             api("wake deployment", () -> deployment("web").edit(d -> {
                 d.getSpec().setReplicas(quantity);
-                d.getMetadata().getAnnotations().remove(Labels.IDLED);
+                if (d.getMetadata().getAnnotations() != null) {
+                    d.getMetadata().getAnnotations().remove(Labels.IDLED);
+                }
                 return d;
             }));
             idled = false;
@@ -353,7 +362,9 @@ public final class KubernetesRuntime implements DynoRuntime {
             }
             if (idled && next.values().stream().noneMatch(DynoInfo::isWeb)) {
                 String name = Labels.deployment(app.name(), "web");
-                next.put(name, dyno(name, "web", DynoState.IDLE, 0, Instant.EPOCH, now));
+                DynoInfo before = last.get(name);
+                next.put(name, dyno(name, "web", DynoState.IDLE, 0, Instant.EPOCH,
+                        before != null && before.state() == DynoState.IDLE ? before.updatedAt() : now));
             }
             for (DynoInfo d : next.values()) {
                 DynoInfo before = last.get(d.name());

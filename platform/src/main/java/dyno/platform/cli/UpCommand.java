@@ -169,6 +169,10 @@ final class UpCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("Dyno: " + daemon.app().name() + " on http://" + host + ":" + daemon.routerPort()
                 + "  (control API 127.0.0.1:" + daemon.apiPort() + ", Ctrl-C or `dyno down` to stop)");
+        if (kubernetes != null) {
+            out.println("Runtime: kubernetes, image " + kubernetes.settings().image() + " in namespace "
+                    + kubernetes.settings().namespace() + " (dynos are pods; see docs/kubernetes.md)");
+        }
         daemon.hints().forEach(h -> out.println("Hint: " + h));
         out.println("Dashboard: dyno dashboard --dir " + dir + "   Metrics: http://127.0.0.1:" + daemon.apiPort() + "/metrics"
                 + (metricsPublic ? "" : " (with the token; --metrics-public to scrape without)"));
