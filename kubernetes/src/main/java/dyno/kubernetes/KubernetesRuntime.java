@@ -80,10 +80,8 @@ public final class KubernetesRuntime implements DynoRuntime {
     private volatile boolean created;
     /** The last state of each dyno and since when; runtime thread only. */
     private final Map<String, DynoInfo> last = new HashMap<>();
-    /** Whether the idler scaled web to 0, whether a wake is under way, whether web was ever up. */
-    private boolean idled;
-    private boolean waking;
-    private boolean everUp;
+    /** Idled, waking, ever up: what the router should do with a request; runtime thread only. */
+    private final WebIntent web = new WebIntent();
 
     /** A runtime for {@code app} through {@code client}; nothing is created before {@link #start}. */
     public KubernetesRuntime(KubernetesClient client, App app, KubernetesSettings settings, DynoListener listener,
@@ -224,7 +222,7 @@ public final class KubernetesRuntime implements DynoRuntime {
     @Override
     public CompletableFuture<Void> idle(String name) {
         return call(() -> {
-            if (idled) {
+            if (web.idled()) {
                 return null;
             }
             event(name, "Idling");
@@ -236,7 +234,7 @@ public final class KubernetesRuntime implements DynoRuntime {
                 d.getMetadata().getAnnotations().put(Labels.IDLED, "true");
                 return d;
             }));
-            idled = true;
+            web.idle();
             refresh();
             return null;
         });
@@ -246,7 +244,7 @@ public final class KubernetesRuntime implements DynoRuntime {
     @Override
     public CompletableFuture<Void> wake(String name) {
         return call(() -> {
-            if (!idled) {
+            if (!web.idled()) {
                 return null;
             }
             event(name, "Unidling");
@@ -258,8 +256,7 @@ public final class KubernetesRuntime implements DynoRuntime {
                 }
                 return d;
             }));
-            idled = false;
-            waking = true;
+            web.wake();
             refresh();
             return null;
         });
@@ -312,7 +309,7 @@ public final class KubernetesRuntime implements DynoRuntime {
             var container = current.getSpec().getTemplate().getSpec().getContainers().get(0);
             boolean resize = !Objects.equals(container.getResources(), wanted);
             boolean rescale = !Objects.equals(current.getSpec().getReplicas(), e.quantity())
-                    || e.type().equals("web") && idled;
+                    || e.type().equals("web") && web.idled();
             if (resize) {
                 api("resize deployment " + current.getMetadata().getName(), () -> deployment(e.type()).edit(d -> {
                     d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(wanted);
@@ -326,7 +323,7 @@ public final class KubernetesRuntime implements DynoRuntime {
                 api("scale deployment " + current.getMetadata().getName(), () -> deployment(e.type()).scale(e.quantity()));
             }
             if (e.type().equals("web") && (resize || rescale)) {
-                idled = false; // a user's ps:scale web=0 is stopped, not asleep: H14
+                web.userChanged(); // a user's ps:scale web=0 is stopped, not asleep: H14
             }
         }
         formation = next;
@@ -360,7 +357,7 @@ public final class KubernetesRuntime implements DynoRuntime {
                     running.add(info.name());
                 }
             }
-            if (idled && next.values().stream().noneMatch(DynoInfo::isWeb)) {
+            if (web.idled() && next.values().stream().noneMatch(DynoInfo::isWeb)) {
                 String name = Labels.deployment(app.name(), "web");
                 DynoInfo before = last.get(name);
                 next.put(name, dyno(name, "web", DynoState.IDLE, 0, Instant.EPOCH,
@@ -383,7 +380,8 @@ public final class KubernetesRuntime implements DynoRuntime {
             last.clear();
             last.putAll(next);
             snapshot = List.copyOf(next.values());
-            publishIntent(intentOf(snapshot));
+            publishIntent(web.of(snapshot.stream().filter(DynoInfo::isWeb).toList(),
+                    table.endpoints().values().stream().anyMatch(PodEndpoint::ready), formation.quantity("web")));
             logs.follow(running);
         } catch (RuntimeException e) {
             logger.warn("refreshing the dynos of {} failed", app.name(), e);
@@ -412,34 +410,6 @@ public final class KubernetesRuntime implements DynoRuntime {
         return new DynoInfo(name, type, state, formation.entry(type).map(FormationEntry::size)
                 .orElse(dyno.runtime.formation.DynoSize.STANDARD_1X), app.procfile().type(type)
                 .map(dyno.runtime.app.ProcessType::command).orElse(""), port, 0, created, now, 0, false);
-    }
-
-    private AppIntent intentOf(List<DynoInfo> dynos) {
-        List<DynoInfo> web = dynos.stream().filter(DynoInfo::isWeb).toList();
-        // serving once a router can send to it: up, and listed ready in a slice
-        if (web.stream().anyMatch(d -> d.state() == DynoState.UP && ready(d.name()))) {
-            everUp = true;
-            waking = false;
-            return AppIntent.SERVING;
-        }
-        if (idled) {
-            return AppIntent.SLEEPING;
-        }
-        if (formation.quantity("web") == 0) {
-            return AppIntent.STOPPED;
-        }
-        if (waking) {
-            return AppIntent.WAKING;
-        }
-        if (!web.isEmpty() && web.stream().allMatch(d -> d.state() == DynoState.CRASHED)) {
-            return AppIntent.CRASHED;
-        }
-        return everUp ? AppIntent.RESTARTING : AppIntent.STARTING;
-    }
-
-    private boolean ready(String dyno) {
-        PodEndpoint e = table.endpoints().get(dyno);
-        return e != null && e.ready();
     }
 
     private void publishIntent(AppIntent next) {
