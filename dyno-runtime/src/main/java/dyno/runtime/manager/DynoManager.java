@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state is owned by one manager thread; public methods may be called from any thread.
  */
-public final class DynoManager implements AutoCloseable {
+public final class DynoManager implements DynoRuntime {
     private static final Logger logger = LoggerFactory.getLogger(DynoManager.class);
     /** Longest time between two scans of /proc, whatever the memory sample interval. */
     private static final long SCAN_INTERVAL_MS = 1_000;
