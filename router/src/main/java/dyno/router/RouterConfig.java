@@ -37,7 +37,8 @@ public record RouterConfig(
         Duration dynoKeepAlive,
         AccessLogSink accessLog,
         RequestObserver observer,
-        Balance balance) {
+        Balance balance,
+        Duration slowStart) {
 
     public RouterConfig {
         requireNonNull(host, "host");
@@ -82,6 +83,10 @@ public record RouterConfig(
         requireNonNull(accessLog, "accessLog");
         requireNonNull(observer, "observer");
         requireNonNull(balance, "balance");
+        requireNonNull(slowStart, "slowStart");
+        if (slowStart.isNegative() || slowStart.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("slowStart: " + slowStart + " (expected: 0 to 1h)");
+        }
     }
 
     /** Smallest head limit: a request line of 8 KB must fit, with room for headers. */
@@ -100,7 +105,7 @@ public record RouterConfig(
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, ExpectedStatus.BELOW_500, null, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
-                Balance.ROUND_ROBIN);
+                Balance.ROUND_ROBIN, Duration.ZERO);
     }
 
     /** A builder starting from the defaults. */
@@ -154,6 +159,7 @@ public record RouterConfig(
         private AccessLogSink accessLog;
         private RequestObserver observer;
         private Balance balance;
+        private Duration slowStart;
 
         private Builder(RouterConfig c) {
             host = c.host;
@@ -182,6 +188,7 @@ public record RouterConfig(
             accessLog = c.accessLog;
             observer = c.observer;
             balance = c.balance;
+            slowStart = c.slowStart;
         }
 
         /** Address to bind. */
@@ -242,13 +249,15 @@ public record RouterConfig(
         public Builder observer(RequestObserver observer) { this.observer = observer; return this; }
         /** How requests are spread over the dynos. */
         public Builder balance(Balance balance) { this.balance = balance; return this; }
+        /** How long a dyno's share ramps up after it becomes eligible (HAProxy's slowstart); zero: at once. */
+        public Builder slowStart(Duration d) { this.slowStart = d; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     healthStatus, healthHost, quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
                     holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
-                    balance);
+                    balance, slowStart);
         }
     }
 }

@@ -40,6 +40,11 @@ public final class RouterLimitOptions {
                     + " (default: 200).")
     String maxInFlightPerDyno;
 
+    @Option(names = "--slow-start", paramLabel = "DURATION",
+            description = "Ramp a dyno's share of requests up over this time after it becomes eligible (scaled up,"
+                    + " back up, out of maintenance), as HAProxy's slowstart; 0 to 1h (default: 0, at once).")
+    String slowStart;
+
     /**
      * Checks the flags given and sets them on {@code builder}.
      *
@@ -58,6 +63,9 @@ public final class RouterLimitOptions {
         if (maxInFlightPerDyno != null) {
             builder.maxInFlightPerDyno(parseInFlight("--max-inflight-per-dyno", maxInFlightPerDyno));
         }
+        if (slowStart != null) {
+            builder.slowStart(parseSlowStart(slowStart));
+        }
         return builder;
     }
 
@@ -72,6 +80,25 @@ public final class RouterLimitOptions {
         if (d == null || d.compareTo(MIN_TIMEOUT) < 0 || d.compareTo(MAX_TIMEOUT) > 0) {
             throw new IllegalArgumentException(option + ": '" + value
                     + "' (expected: a duration from 1ms to 24h, such as 500ms, 5s, 2m)");
+        }
+        return d;
+    }
+
+    /** {@code 0} (off) or a duration up to 1h; the error names {@code --slow-start}. */
+    static Duration parseSlowStart(String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.equals("0") || v.matches("0(ms|s|m|h)")) {
+            return Duration.ZERO;
+        }
+        Duration d;
+        try {
+            d = RouterCommand.parseDuration("--slow-start", v);
+        } catch (IllegalArgumentException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("--slow-start: '" + value
+                    + "' (expected: 0, or a duration up to 1h such as 30s)");
         }
         return d;
     }

@@ -19,7 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,9 @@ public final class DynoTable implements DynoRegistry {
     private final ScheduledExecutorService scheduler;
     private volatile Duration quarantine;
     private final RouterListener listener;
+    private volatile Duration slowStart = Duration.ZERO;
+    private LongSupplier nanoClock = System::nanoTime; // guarded by lock
+    private ScheduledFuture<?> rampStep; // guarded by lock
 
     public DynoTable(SelectionStrategy strategy, ScheduledExecutorService scheduler, Duration quarantine,
                      int maxHeld, RouterListener listener) {
@@ -83,6 +88,24 @@ public final class DynoTable implements DynoRegistry {
     /** How long a dyno whose connect failed gets no traffic, from its next failure on. */
     public void quarantinePeriod(Duration next) {
         quarantine = requireNonNull(next, "next");
+    }
+
+    /**
+     * Ramps a dyno's share up over {@code period} each time it becomes eligible (HAProxy's
+     * {@code slowstart}); zero: at once.
+     */
+    public void slowStart(Duration period) {
+        slowStart = requireNonNull(period, "period");
+        synchronized (lock) {
+            rebuildLocked();
+        }
+    }
+
+    /** The clock ramps are measured with (tests pass a fake one). */
+    void nanoClock(LongSupplier clock) {
+        synchronized (lock) {
+            nanoClock = clock;
+        }
     }
 
     /** Most requests held at once; requests held beyond a lowered limit stay held. */
@@ -507,15 +530,39 @@ public final class DynoTable implements DynoRegistry {
         }
     }
 
+    /** The next step of the slow start ramps: a new snapshot with the grown weights. */
+    private void rampStep() {
+        synchronized (lock) {
+            rampStep = null;
+            rebuildLocked(); // weights only grow: nothing becomes available that was not
+        }
+    }
+
     private Held[] rebuildLocked() {
         List<Dyno> eligible = new ArrayList<>(byName.size());
+        long now = nanoClock.getAsLong();
         for (Dyno d : byName.values()) {
-            if (d.eligible()) {
+            boolean e = d.eligible();
+            if (e) {
                 eligible.add(d);
+                if (!d.wasEligible) {
+                    d.eligibleSince = now;
+                }
+            }
+            d.wasEligible = e;
+        }
+        Dyno[] dynos = eligible.toArray(new Dyno[0]);
+        Duration ramp = slowStart;
+        Snapshot next = new Snapshot(dynos, SlowStart.weights(dynos, now, ramp), byName.size(), strategy);
+        snapshot = next;
+        long step = SlowStart.nextStepNanos(dynos, now, ramp);
+        if (step >= 0 && rampStep == null) {
+            try {
+                rampStep = scheduler.schedule(this::rampStep, step, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the router is closing: no more steps
             }
         }
-        Snapshot next = new Snapshot(eligible.toArray(new Dyno[0]), byName.size(), strategy);
-        snapshot = next;
         if (next.isEmpty()) {
             return null;
         }
