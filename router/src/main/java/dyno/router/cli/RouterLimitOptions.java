@@ -40,6 +40,12 @@ public final class RouterLimitOptions {
                     + " (default: 200).")
     String maxInFlightPerDyno;
 
+    @Option(names = "--queue-timeout", paramLabel = "DURATION",
+            description = "With it, --max-inflight-per-dyno is each dyno's limit and a request that finds every"
+                    + " dyno at it waits up to this long for the first to free up (HAProxy's maxconn and queue), then"
+                    + " 503 H11; 0 to 24h (default: 0, no queue: H11 past the app's limit at once).")
+    String queueTimeout;
+
     @Option(names = "--slow-start", paramLabel = "DURATION",
             description = "Ramp a dyno's share of requests up over this time after it becomes eligible (scaled up,"
                     + " back up, out of maintenance), as HAProxy's slowstart; 0 to 1h (default: 0, at once).")
@@ -65,6 +71,10 @@ public final class RouterLimitOptions {
         }
         if (slowStart != null) {
             builder.slowStart(parseSlowStart(slowStart));
+        }
+        if (queueTimeout != null) {
+            builder.queueTimeout(queueTimeout.trim().matches("0(ms|s|m|h)?") ? Duration.ZERO
+                    : parseTimeout("--queue-timeout", queueTimeout));
         }
         return builder;
     }

@@ -9,6 +9,7 @@ import dyno.router.RouterListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,15 @@ public final class DynoTable implements DynoRegistry {
     /** Outcome of {@link #tryHold(Held)}. */
     public enum HoldResult { HELD, NOT_HOLDING, DYNO_AVAILABLE, FULL }
 
+    /** What {@link #tryQueue} did: queued the request, found a dyno with room meanwhile, or found the queue full. */
+    public enum QueueResult { QUEUED, ROOM, FULL }
+
     private final Object lock = new Object();
     private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
     /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
     private final List<Dyno> leaving = new ArrayList<>(); // guarded by lock
     private final HeldRequests held; // guarded by lock
+    private final RequestQueue queue;
     private volatile Snapshot snapshot;
 
     private final AtomicInteger appInFlight = new AtomicInteger();
@@ -72,6 +77,7 @@ public final class DynoTable implements DynoRegistry {
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.quarantine = requireNonNull(quarantine, "quarantine");
         this.held = new HeldRequests(maxHeld);
+        this.queue = new RequestQueue(maxHeld);
         this.listener = requireNonNull(listener, "listener");
         this.snapshot = new Snapshot(new Dyno[0], 0, strategy);
     }
@@ -115,6 +121,7 @@ public final class DynoTable implements DynoRegistry {
         }
         synchronized (lock) {
             held.max(next);
+            queue.max(next);
         }
     }
 
@@ -152,11 +159,76 @@ public final class DynoTable implements DynoRegistry {
         return true;
     }
 
-    /** Ends a request counted by {@link #acquire(Dyno)}. */
+    /** Ends a request counted by {@link #acquire(Dyno)}; a queued request, if any, routes again. */
     public void release(Dyno dyno) {
         appInFlight.decrementAndGet();
         if (dyno.inFlightCounter().decrementAndGet() == 0 && dyno.closedToNew) {
             idle(dyno);
+        }
+        // after the decrement: tryQueue counts itself in before it looks for room, so one of the two sees the other
+        if (queue.waiting.get() > 0) {
+            Held next;
+            synchronized (lock) {
+                next = queue.poll();
+            }
+            if (next != null) {
+                HeldRequests.releaseAll(new Held[] {next});
+            }
+        }
+    }
+
+    /**
+     * A dyno of {@code candidates} with fewer than {@code limit} requests in flight: the strategy's
+     * pick, else the least busy one with room; null when every dyno is at its limit.
+     */
+    public Dyno selectWithRoom(Snapshot candidates, int limit) {
+        Dyno d = select(candidates);
+        if (d.inFlight() < limit) {
+            return d;
+        }
+        Dyno best = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            Dyno c = candidates.get(i);
+            if (c.inFlight() < limit && (best == null || c.inFlight() < best.inFlight())) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Queues a request until a dyno has fewer than {@code limit} requests in flight (HAProxy's queue
+     * behind {@code maxconn}); it is released to route again when a request ends or a dyno is added.
+     */
+    public QueueResult tryQueue(Held request, int limit) {
+        queue.waiting.incrementAndGet(); // before looking for room: pairs with release()
+        synchronized (lock) {
+            Snapshot s = snapshot;
+            for (int i = 0; i < s.size(); i++) {
+                if (s.get(i).inFlight() < limit) {
+                    queue.waiting.decrementAndGet();
+                    return QueueResult.ROOM;
+                }
+            }
+            if (s.isEmpty() || !queue.offer(request)) {
+                queue.waiting.decrementAndGet();
+                return s.isEmpty() ? QueueResult.ROOM : QueueResult.FULL;
+            }
+            return QueueResult.QUEUED;
+        }
+    }
+
+    /** Withdraws a queued request (it timed out or its client left). */
+    public void cancelQueue(Held request) {
+        synchronized (lock) {
+            queue.cancel(request);
+        }
+    }
+
+    /** Requests waiting in the queue now. */
+    public int queued() {
+        synchronized (lock) {
+            return queue.size();
         }
     }
 
@@ -198,7 +270,7 @@ public final class DynoTable implements DynoRegistry {
                 throw new IllegalArgumentException("name: " + name + " (expected: a name not registered yet)");
             }
             byName.put(name, dyno);
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         logger.debug("Registered {}", dyno);
         for (Membership m : watchers) {
@@ -240,7 +312,7 @@ public final class DynoTable implements DynoRegistry {
                 startDrainLocked(old);
             }
             byName.put(name, next); // same key: keeps its place in the registration order
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         logger.debug("Registered {} in place of {}", next, old);
         for (Membership m : watchers) {
@@ -371,7 +443,7 @@ public final class DynoTable implements DynoRegistry {
             dyno.idle = null;
             idle.completeExceptionally(new CancellationException(dyno.name() + " was set ready before it drained"));
         }
-        return rebuildLocked();
+        return rebuildReleasingLocked();
     }
 
     @Override
@@ -386,7 +458,7 @@ public final class DynoTable implements DynoRegistry {
             }
             logger.debug("{} weight {} -> {}", dyno, dyno.weight, weight);
             dyno.weight = weight;
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         HeldRequests.releaseAll(toRelease);
     }
@@ -399,7 +471,7 @@ public final class DynoTable implements DynoRegistry {
                 return;
             }
             dyno.healthy = healthy;
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         logger.debug("{} is now {}", dyno.name(), healthy ? "healthy" : "unhealthy");
         HeldRequests.releaseAll(toRelease);
@@ -426,7 +498,7 @@ public final class DynoTable implements DynoRegistry {
                 return;
             }
             dyno.quarantined = false;
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         HeldRequests.releaseAll(toRelease);
     }
@@ -567,5 +639,23 @@ public final class DynoTable implements DynoRegistry {
             return null;
         }
         return held.dynoAvailable();
+    }
+
+    /**
+     * {@link #rebuildLocked()} after a change that may have made a dyno available (added, up, healthy,
+     * weighted, out of quarantine): the held requests and the queued ones, to route again.
+     */
+    private Held[] rebuildReleasingLocked() {
+        Held[] waiting = rebuildLocked();
+        Held[] queued = snapshot.isEmpty() ? null : queue.takeAll();
+        if (queued == null) {
+            return waiting;
+        }
+        if (waiting == null) {
+            return queued;
+        }
+        Held[] both = Arrays.copyOf(queued, queued.length + waiting.length);
+        System.arraycopy(waiting, 0, both, queued.length, waiting.length);
+        return both;
     }
 }
