@@ -70,6 +70,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final Exchange ex = new Exchange();
     private final ChannelFutureListener connectListener = this::onConnect;
     private final DynoTable.Held holdHandle = this::releaseHeld;
+    private final DynoTable.Queued queueHandle = this::releaseQueued;
 
     private ChannelHandlerContext ctx;
     private Channel client;
@@ -367,7 +368,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 // HAProxy's maxconn and queue: a dyno with room, else wait for one
                 d = table.selectWithRoom(s, settings.maxInFlightPerDyno);
                 if (d == null) {
-                    DynoTable.QueueResult q = table.tryQueue(holdHandle, settings.maxInFlightPerDyno);
+                    DynoTable.QueueResult q = table.tryQueue(queueHandle, settings.maxInFlightPerDyno);
                     if (q == DynoTable.QueueResult.QUEUED) {
                         ex.queued = true;
                         timer.arm(settings.queueNanos);
@@ -391,20 +392,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (!table.acquire(d)) {
                 continue; // started draining since the snapshot was taken
             }
-            ex.dyno = d;
-            ex.attempts++;
-            Channel pooled = pool.poll(d);
-            if (pooled != null) {
-                ex.connectMs = 0;
-                ex.connectNanos = 0;
-                ex.reusedConnection = true;
-                attach(pooled);
-                return;
-            }
-            connect(d);
+            dispatch(d);
             return;
         }
         fail(RouteError.H10, "dynos kept changing");
+    }
+
+    /** Sends the request to {@code d}, already counted against it: a pooled connection, else a new one. */
+    private void dispatch(Dyno d) {
+        ex.dyno = d;
+        ex.attempts++;
+        Channel pooled = pool.poll(d);
+        if (pooled != null) {
+            ex.connectMs = 0;
+            ex.connectNanos = 0;
+            ex.reusedConnection = true;
+            attach(pooled);
+            return;
+        }
+        connect(d);
     }
 
     private void connect(Dyno d) {
@@ -485,11 +491,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void releaseHeld() {
         client.eventLoop().execute(() -> {
-            if (state == State.ROUTING && (ex.held || ex.queued)) {
+            if (state == State.ROUTING && ex.held) {
                 ex.held = false;
-                ex.queued = false;
                 timer.disarm();
                 route();
+            }
+        });
+    }
+
+    /** The queue handed this request a dyno's place ({@code d}, counted already), or asks it to route again. */
+    private void releaseQueued(Dyno d) {
+        client.eventLoop().execute(() -> {
+            if (state == State.ROUTING && ex.queued) {
+                ex.queued = false;
+                timer.disarm();
+                if (d == null) {
+                    route();
+                } else {
+                    dispatch(d);
+                }
+            } else if (d != null) {
+                table.release(d); // the request ended meanwhile (timed out, client left): pass the place on
             }
         });
     }
@@ -757,7 +779,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (ex.queued) {
             ex.queued = false;
-            table.cancelQueue(holdHandle);
+            table.cancelQueue(queueHandle);
         }
         ex.log(px, error, detail);
         releaseDyno();

@@ -50,6 +50,15 @@ public final class DynoTable implements DynoRegistry {
     /** Outcome of {@link #tryHold(Held)}. */
     public enum HoldResult { HELD, NOT_HOLDING, DYNO_AVAILABLE, FULL }
 
+    /**
+     * A request waiting in the queue; {@link #assign} is called once, from any thread: with the dyno
+     * whose place it takes (already counted against it, as by {@link #acquire}), or with null to
+     * route again.
+     */
+    public interface Queued {
+        void assign(Dyno dynoOrNull);
+    }
+
     /** What {@link #tryQueue} did: queued the request, found a dyno with room meanwhile, or found the queue full. */
     public enum QueueResult { QUEUED, ROOM, FULL }
 
@@ -159,20 +168,46 @@ public final class DynoTable implements DynoRegistry {
         return true;
     }
 
-    /** Ends a request counted by {@link #acquire(Dyno)}; a queued request, if any, routes again. */
+    /**
+     * Ends a request counted by {@link #acquire(Dyno)}. When requests wait in the queue, the oldest
+     * takes its place at the dyno instead (handed over under the lock, so no newcomer takes it first).
+     */
     public void release(Dyno dyno) {
+        // tryQueue counts itself in before it looks for room, under the lock; so either we see it
+        // here, or it sees the place we free below
+        if (queue.waiting.get() > 0) {
+            handOver(dyno);
+            return;
+        }
         appInFlight.decrementAndGet();
         if (dyno.inFlightCounter().decrementAndGet() == 0 && dyno.closedToNew) {
             idle(dyno);
         }
-        // after the decrement: tryQueue counts itself in before it looks for room, so one of the two sees the other
-        if (queue.waiting.get() > 0) {
-            Held next;
-            synchronized (lock) {
-                next = queue.poll();
+    }
+
+    /**
+     * Gives the dyno's place to the oldest queued request, or frees it under the lock when none is
+     * queued yet (one counted in {@link RequestQueue#waiting} then finds the place when it takes the lock).
+     */
+    private void handOver(Dyno dyno) {
+        Queued next;
+        boolean keep;
+        synchronized (lock) {
+            next = queue.poll();
+            keep = next != null && !dyno.closedToNew && dyno.eligible();
+            if (!keep) {
+                appInFlight.decrementAndGet();
+                dyno.inFlightCounter().decrementAndGet();
             }
-            if (next != null) {
-                HeldRequests.releaseAll(new Held[] {next});
+        }
+        if (!keep && dyno.inFlight() == 0 && dyno.closedToNew) {
+            idle(dyno);
+        }
+        if (next != null) {
+            try {
+                next.assign(keep ? dyno : null);
+            } catch (RuntimeException e) {
+                logger.warn("Handing a dyno to a queued request failed", e);
             }
         }
     }
@@ -200,7 +235,7 @@ public final class DynoTable implements DynoRegistry {
      * Queues a request until a dyno has fewer than {@code limit} requests in flight (HAProxy's queue
      * behind {@code maxconn}); it is released to route again when a request ends or a dyno is added.
      */
-    public QueueResult tryQueue(Held request, int limit) {
+    public QueueResult tryQueue(Queued request, int limit) {
         queue.waiting.incrementAndGet(); // before looking for room: pairs with release()
         synchronized (lock) {
             Snapshot s = snapshot;
@@ -219,7 +254,7 @@ public final class DynoTable implements DynoRegistry {
     }
 
     /** Withdraws a queued request (it timed out or its client left). */
-    public void cancelQueue(Held request) {
+    public void cancelQueue(Queued request) {
         synchronized (lock) {
             queue.cancel(request);
         }
