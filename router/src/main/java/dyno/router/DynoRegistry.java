@@ -76,6 +76,11 @@ public interface DynoRegistry {
     /** Requests currently held, waiting for a dyno to come up. */
     int held();
 
+    /** Requests waiting in the queue for room at a dyno ({@code queueTimeout}); 0 without a queue. */
+    default int queued() {
+        return 0;
+    }
+
     /** Every registered dyno, in registration order: weight, admin state, health, requests in flight. */
     List<BackendStatus> status();
 }

@@ -76,6 +76,8 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("dyno.router.held.requests", routes, DynoRegistry::held)
                 .description("Requests held while a sleeping app wakes").register(registry);
+        Gauge.builder("dyno.router.queued.requests", routes, DynoRegistry::queued)
+                .description("Requests waiting for room at a dyno (--queue-timeout)").register(registry);
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dyno-metrics");
             t.setDaemon(true);

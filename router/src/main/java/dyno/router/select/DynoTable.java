@@ -260,7 +260,7 @@ public final class DynoTable implements DynoRegistry {
         }
     }
 
-    /** Requests waiting in the queue now. */
+    @Override
     public int queued() {
         synchronized (lock) {
             return queue.size();
