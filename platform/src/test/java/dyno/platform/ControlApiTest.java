@@ -96,6 +96,8 @@ class ControlApiTest {
 
     @Test
     void dynosCarryTheirCpuAndMemoryUseAgainstTheirSizesLimits() throws Exception {
+        // examples/hello's CPU-bound endpoint computes for its CPU time, whatever the wall time
+        assertThat(TestApps.get(daemon.routerPort(), "/cpu?ms=30").body()).matches("web\\.1 computed 30ms of CPU in \\d+ms \\(\\d+\\)\n");
         await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(send("GET", "/apps/" + info.app() + "/dynos/web.1",
                 null, bearer()).body()).has("memory_rss_bytes"));
         JsonNode web = JSON.readTree(send("GET", "/apps/" + info.app() + "/dynos/web.1", null, bearer()).body());
