@@ -666,8 +666,8 @@ public final class DynoManager implements AutoCloseable {
             sampled.put(d.name, rss);
             DynoSize size = d.launchedSize != null ? d.launchedSize : d.size;
             boolean limited = enforced && d.tree != null && d.tree.cgroup().isPresent();
-            used.put(d.name, new ResourceUsage(rss, memory.quota(size), d.cpuCores, limited ? limits.cpuCores(size) : 0,
-                    limited));
+            used.put(d.name, new ResourceUsage(rss, memory.quota(size), d.cpuCores,
+                    d.cpuSample == null ? -1 : d.cpuSample.cpuNanos(), limited ? limits.cpuCores(size) : 0, limited));
             if (d.stop != null) {
                 continue;
             }

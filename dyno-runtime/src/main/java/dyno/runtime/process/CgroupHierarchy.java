@@ -156,7 +156,8 @@ public final class CgroupHierarchy {
         if (enforcesOnV2()) {
             return "cgroup v2 under " + unified + " (" + String.join(", ", sorted(unifiedControllers)) + ")";
         }
-        String v1s = v1.isEmpty() ? "" : "cgroup v1 " + String.join(", ", v1.keySet()) + " under " + v1.values().iterator().next().getParent();
+        String v1s = v1.isEmpty() ? "" : "cgroup v1 " + String.join(", ", v1.keySet()) + " (under "
+                + v1.values().iterator().next() + " and the like)";
         if (unified == null) {
             return v1s;
         }

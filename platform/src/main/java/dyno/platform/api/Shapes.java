@@ -77,6 +77,7 @@ final class Shapes {
 
     /**
      * {@code d} with what it used at the manager's last sample: {@code cpu_cores} (-1: not measured),
+     * {@code cpu_seconds} (CPU time of its current process since it started, -1: not measured),
      * {@code cpu_limit_cores} (0: not limited), {@code memory_rss_bytes}, {@code memory_quota_bytes},
      * {@code limits_enforced} (by the kernel, else memory is only sampled); unchanged when not sampled.
      */
@@ -84,6 +85,7 @@ final class Shapes {
         ObjectNode n = dyno(app, d);
         if (u != null) {
             n.put("cpu_cores", Math.round(u.cpuCores() * 1000) / 1000.0);
+            n.put("cpu_seconds", u.cpuNanos() < 0 ? -1 : u.cpuNanos() / 1e9);
             n.put("cpu_limit_cores", u.cpuLimitCores());
             n.put("memory_rss_bytes", u.residentBytes());
             n.put("memory_quota_bytes", u.quotaBytes());

@@ -11,8 +11,8 @@ import java.util.Optional;
  * The result of a sweep: one step per web dyno count, with scaling efficiency
  * {@code throughput(N) / (N x throughput(1 dyno))} against the step with the fewest dynos, and,
  * where CPU was measured, whether the step was bound by the host: the dynos' CPU shares add up to
- * the machine's cores, or the machine was {@link #HOST_BUSY} busy (the load generator and router
- * run on it too).
+ * the machine's cores, or the machine was {@link #HOST_BUSY} busy (the load generator, the router
+ * and whatever else runs there included) and the dynos did not get 90% of their shares.
  *
  * @param hostCores the machine's cores; 0 when not known
  */
@@ -44,12 +44,23 @@ public record BenchReport(String app, String path, String mode, double seconds, 
         if (hostCores <= 0) {
             return false;
         }
-        return (step.cpuShareCores() > 0 && step.cpuShareCores() >= hostCores - 1e-9) || step.hostBusy() >= HOST_BUSY;
+        if (sharesFillHost(step)) {
+            return true;
+        }
+        if (step.hostBusy() < HOST_BUSY) {
+            return false;
+        }
+        // a saturated machine limits the dynos unless they still got their shares
+        return step.cpuShareCores() <= 0 || step.dynoCores() < 0 || step.dynoCores() < 0.9 * step.cpuShareCores();
+    }
+
+    private boolean sharesFillHost(BenchStep step) {
+        return step.cpuShareCores() > 0 && step.cpuShareCores() >= hostCores - 1e-9;
     }
 
     /** Whether the steps carry CPU figures (then the table shows them). */
     public boolean hasCpu() {
-        return hostCores > 0 && steps.stream().anyMatch(s -> s.hostBusy() >= 0 || s.cpuShareCores() > 0);
+        return hostCores > 0 && steps.stream().anyMatch(s -> s.hostBusy() >= 0 || s.cpuShareCores() > 0 || s.dynoCores() >= 0);
     }
 
     /** The first step bound by the host, if any. */
@@ -64,9 +75,11 @@ public record BenchReport(String app, String path, String mode, double seconds, 
         }
         return firstHostBound().map(s -> String.format(Locale.ROOT,
                 "Host: %d cores. From web=%d on, the host is the limit, not the formation: %s.", hostCores, s.dynos(),
-                s.cpuShareCores() >= hostCores - 1e-9
+                sharesFillHost(s)
                         ? String.format(Locale.ROOT, "the dynos' CPU shares add up to %s cores", cores(s.cpuShareCores()))
-                        : String.format(Locale.ROOT, "the machine was %.0f%% busy", 100 * s.hostBusy())))
+                        : String.format(Locale.ROOT, "the machine was %.0f%% busy%s", 100 * s.hostBusy(),
+                                s.cpuShareCores() > 0 && s.dynoCores() >= 0 ? String.format(Locale.ROOT,
+                                        " and the dynos got %s of their %s cores", cores(s.dynoCores()), cores(s.cpuShareCores())) : "")))
                 .orElse(String.format(Locale.ROOT, "Host: %d cores. No step was bound by the host: "
                         + "the dynos' CPU shares stayed under the cores and the machine under %.0f%% busy.",
                         hostCores, 100 * HOST_BUSY));
@@ -78,11 +91,12 @@ public record BenchReport(String app, String path, String mode, double seconds, 
         boolean cpu = hasCpu();
         out.append(String.format(Locale.ROOT, "%-6s %10s %9s %9s %9s %9s %8s %11s",
                 "dynos", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "efficiency"));
-        out.append(cpu ? String.format(Locale.ROOT, " %10s %9s %6s%n", "cpu share", "host cpu", "bound") : "\n");
+        out.append(cpu ? String.format(Locale.ROOT, " %10s %9s %9s %6s%n", "cpu share", "dyno cpu", "host cpu", "bound") : "\n");
         for (BenchStep s : steps) {
             out.append(String.format(Locale.ROOT, "%-6d %10.1f %9.1f %9.1f %9.1f %9.1f %8d %10.0f%%",
                     s.dynos(), s.throughput(), s.p50(), s.p95(), s.p99(), s.max(), s.errors(), 100 * efficiency(s)));
-            out.append(cpu ? String.format(Locale.ROOT, " %10s %9s %6s%n", s.cpuShareCores() > 0 ? cores(s.cpuShareCores()) : "-",
+            out.append(cpu ? String.format(Locale.ROOT, " %10s %9s %9s %6s%n", s.cpuShareCores() > 0 ? cores(s.cpuShareCores()) : "-",
+                    s.dynoCores() >= 0 ? cores(s.dynoCores()) : "-",
                     s.hostBusy() >= 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * s.hostBusy()) : "-",
                     hostBound(s) ? "host" : "dynos") : "\n");
         }
@@ -106,7 +120,8 @@ public record BenchReport(String app, String path, String mode, double seconds, 
                     .put("p95_ms", round(s.p95())).put("p99_ms", round(s.p99())).put("max_ms", round(s.max()))
                     .put("efficiency", round(efficiency(s)));
             if (hasCpu()) {
-                o.put("cpu_share_cores", round(s.cpuShareCores())).put("host_busy", round(s.hostBusy()))
+                o.put("cpu_share_cores", round(s.cpuShareCores())).put("dyno_cpu_cores", round(s.dynoCores()))
+                        .put("host_busy", round(s.hostBusy()))
                         .put("host_bound", hostBound(s));
             }
         }

@@ -30,14 +30,15 @@ public final class HtmlReport {
                     report.hostBound(s) ? " class=\"host\"" : "", s.dynos(), s.throughput(), s.p50(), s.p95(), s.p99(), s.max(),
                     s.errors(), 100 * report.efficiency(s)));
             if (cpu) {
-                rows.append(String.format(Locale.ROOT, "<td>%s</td><td>%s</td><td>%s</td>",
+                rows.append(String.format(Locale.ROOT, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
                         s.cpuShareCores() > 0 ? BenchReport.cores(s.cpuShareCores()) : "-",
+                        s.dynoCores() >= 0 ? BenchReport.cores(s.dynoCores()) : "-",
                         s.hostBusy() >= 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * s.hostBusy()) : "-",
                         report.hostBound(s) ? "host" : "dynos"));
             }
             rows.append("</tr>\n");
         }
-        String cpuHead = cpu ? "<th>cpu share</th><th>host cpu</th><th>bound</th>" : "";
+        String cpuHead = cpu ? "<th>cpu share</th><th>dyno cpu</th><th>host cpu</th><th>bound</th>" : "";
         String hostNote = cpu ? "<p><strong>" + SvgChart.esc(report.hostNote()) + "</strong> Rows bound by the host are shaded.</p>" : "";
         return """
                 <!doctype html>

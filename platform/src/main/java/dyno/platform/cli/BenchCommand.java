@@ -143,9 +143,11 @@ final class BenchCommand implements Callable<Integer> {
                         load.run(new LoadPlan(target, warmup, concurrency, rate, mix));
                     }
                     java.util.Optional<HostCpu> before = HostCpu.read();
+                    Map<String, Double> cpuBefore = webCpuSeconds(api);
                     LoadResult r = runWithProgress(load, new LoadPlan(target, duration, concurrency, rate, mix), label, stderr);
                     double busy = before.flatMap(b -> HostCpu.read().map(a -> a.busySince(b))).orElse(-1.0);
-                    results.add(BenchStep.of(n, r).withCpu(webCpuShare(api), busy));
+                    double dynoCores = coresUsed(cpuBefore, webCpuSeconds(api), r.seconds());
+                    results.add(BenchStep.of(n, r).withCpu(webCpuShare(api), dynoCores, busy));
                 }
             } finally {
                 if (!noScale) {
@@ -244,6 +246,31 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return cores;
+    }
+
+    /** CPU seconds each web dyno's process has used, from the manager's last sample; dynos not measured are left out. */
+    private static Map<String, Double> webCpuSeconds(ApiClient api) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (JsonNode d : api.get(api.appPath("/dynos"))) {
+            if (d.path("type").asText().equals("web") && d.path("cpu_seconds").asDouble(-1) >= 0) {
+                out.put(d.path("name").asText() + "@" + d.path("pid").asLong(), d.path("cpu_seconds").asDouble());
+            }
+        }
+        return out;
+    }
+
+    /** Cores the web dynos used between two readings {@code seconds} apart; -1 when none was measured twice. */
+    static double coresUsed(Map<String, Double> before, Map<String, Double> after, double seconds) {
+        double used = 0;
+        boolean any = false;
+        for (Map.Entry<String, Double> e : after.entrySet()) {
+            Double b = before.get(e.getKey()); // same dyno, same process
+            if (b != null && e.getValue() >= b) {
+                used += e.getValue() - b;
+                any = true;
+            }
+        }
+        return any && seconds > 0 ? used / seconds : -1;
     }
 
     static List<Integer> parseSteps(String scale) {
