@@ -38,11 +38,12 @@ class SizeEnforcementTest {
     @Timeout(90)
     void eachDynoGetsItsSizesLimitsReportsItsUseAndLeavesNoCgroupBehind() throws Exception {
         assumeEnforced();
-        Files.writeString(dir.resolve("Procfile"), "busy: while :; do :; done\nidle: sleep 1000\n");
+        Files.writeString(dir.resolve("Procfile"), "busy: while :; do :; done\nidle: sleep 1000\nperf: sleep 1000\n");
         List<Path> dirs;
         try (DynoManager m = new DynoManager(App.load(dir, null, null), FAST.withCpuPer1x(0.1), recorder)) {
             m.start(Formation.of(List.of(new FormationEntry("busy", 1, DynoSize.STANDARD_2X),
-                    new FormationEntry("idle", 1, DynoSize.STANDARD_1X))));
+                    new FormationEntry("idle", 1, DynoSize.STANDARD_1X),
+                    new FormationEntry("perf", 1, DynoSize.PERFORMANCE_M))));
             assertThat(recorder.events(DynoManager.MANAGER)).singleElement().asString()
                     .startsWith("Sizes enforced by ").contains("Standard-1X 0.1 cores, Standard-2X 0.2 cores");
 
@@ -55,6 +56,14 @@ class SizeEnforcementTest {
             // no bound on how busy the machine is, only that the quota holds (with slack for accounting)
             assertThat(busy.cpuCores()).isLessThanOrEqualTo(0.2 * 2); // a short sample may span a third period
             assertThat(m.usage().get("idle.1").cpuLimitCores()).isEqualTo(0.1);
+            await().atMost(WAIT).until(() -> m.usage().containsKey("perf.1"));
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertThat(m.usage().get("perf.1").cpuLimitCores()).isEqualTo(Math.min(2, cores));
+            if (CgroupHierarchy.host().orElseThrow().pins()) {
+                // pinned to its own cores (as many as the machine has, up to 2)
+                String cpus = cores >= 2 ? "0-1" : "0"; // the kernel shows 0,1 as a range
+                assertThat(cgroupDirs("perf.1")).anySatisfy(d -> assertThat(d.resolve("cpuset.cpus")).hasContent(cpus));
+            }
 
             dirs = cgroupDirs("busy.1");
             assertThat(dirs).isNotEmpty().allMatch(Files::isDirectory);
