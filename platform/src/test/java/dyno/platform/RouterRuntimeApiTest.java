@@ -149,6 +149,45 @@ class RouterRuntimeApiTest {
         }
     }
 
+    @Test
+    void routerReloadAppliesAnEditedConfigUnderLoad() throws Exception {
+        String d = dir.toString();
+        Path file = dir.resolve("router.json");
+        try (NamedServer a = NamedServer.start("a"); NamedServer b = NamedServer.start("b");
+             NamedServer c = NamedServer.start("c")) {
+            Files.writeString(file, "{\"port\": 0, \"access-log\": \"off\", \"backends\": [\"" + a.address() + "\", \""
+                    + b.address() + "\"]}");
+            try (DynoRouterProcess router = DynoRouterProcess.start("--config", file.toString(), "--dir", d)) {
+                awaitInfo(dir);
+                SteadyLoad load = new SteadyLoad(router.port(), "/", 4, Duration.ofSeconds(90));
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> b.requests() > 20);
+                    Files.writeString(file, "{\"port\": 0, \"access-log\": \"off\", \"balance\": \"p2c\",\n"
+                            + " \"backends\": [\"" + a.address() + "\", {\"address\": \"" + c.address() + "\", \"weight\": 2}]}");
+                    CliTest.Result reloaded = dyno("router:reload", "--dir", d);
+                    assertThat(reloaded.status()).as(reloaded.err()).isZero();
+                    assertThat(reloaded.out().trim()).isEqualTo("Reloaded: settings balance; backends added web.3,"
+                            + " changed none, removed web.2");
+                    int bAfter = b.requests();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> c.requests() > 30);
+                    assertThat(b.requests()).isEqualTo(bAfter);
+
+                    Files.writeString(file, "{\"port\": 0, \"backends\": [\"" + a.address() + "\"], \"idle-timeout\": \"0s\"}");
+                    CliTest.Result bad = dyno("router:reload", "--dir", d);
+                    assertThat(bad.status()).isEqualTo(1);
+                    assertThat(bad.err().trim()).isEqualTo("dyno router:reload: " + file
+                            + ": idle-timeout: '0s' (expected: a duration from 1ms to 24h, such as 500ms, 5s, 2m)");
+                    int cNow = c.requests();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> c.requests() > cNow + 20);
+                } finally {
+                    load.close();
+                }
+                assertThat(load.failures).as("failed requests").isEmpty();
+                assertThat(router.output()).anyMatch(l -> l.contains("desc=\"Reload failed\""));
+            }
+        }
+    }
+
     private static HttpResponse<String> get(DaemonInfo info, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + info.apiPort() + path))
                 .header("Authorization", "Bearer " + info.token()).build(), HttpResponse.BodyHandlers.ofString());

@@ -67,7 +67,7 @@ public interface DynoRegistry {
     /** While on, a request that finds no dyno up waits (H20 after the hold timeout) instead of H14/H10. */
     void hold(boolean holding);
 
-    /** Names of the registered dynos (draining ones included), in registration order. */
+    /** Names of the registered dynos, in any state and of any weight, in registration order. */
     List<String> names();
 
     /** Requests currently in flight to the named dyno, at its address and at any it is draining from; 0 for an unknown name. */

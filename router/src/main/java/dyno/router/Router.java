@@ -78,6 +78,7 @@ public final class Router implements AutoCloseable {
                     listener);
             Bootstrap backend = ChannelSettings.backend(new Bootstrap(), transport, config);
             Pools pools = new Pools(group, backend, BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
+            table.slowStart(config.slowStart());
             table.watch(pools);
             HealthMonitor health = new HealthMonitor(table, group, listener);
             if (config.healthPath() != null) {
@@ -162,7 +163,8 @@ public final class Router implements AutoCloseable {
                 return result;
             }
             Channel oldServer = null;
-            if (diff.listenerChanged()) {
+            // Port 0 then the port it got, on the same host, is the same socket: nothing to move.
+            if (diff.listenerChanged() && !(next.host().equals(current.host()) && next.port() == port)) {
                 oldServer = serverChannel;
                 serverChannel = bind(next); // first: when it fails, nothing has changed
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -171,6 +173,9 @@ public final class Router implements AutoCloseable {
                 table.strategy(next.balance().newStrategy());
             }
             table.quarantinePeriod(next.quarantine());
+            if (diff.changed("slowStart")) {
+                table.slowStart(next.slowStart());
+            }
             table.maxHeld(next.maxHeld());
             context.reconfigure(next);
             // A task on every loop, which also publishes the context's new access log sink to each:

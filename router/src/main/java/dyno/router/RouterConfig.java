@@ -37,7 +37,9 @@ public record RouterConfig(
         Duration dynoKeepAlive,
         AccessLogSink accessLog,
         RequestObserver observer,
-        Balance balance) {
+        Balance balance,
+        Duration slowStart,
+        Duration queueTimeout) {
 
     public RouterConfig {
         requireNonNull(host, "host");
@@ -82,6 +84,14 @@ public record RouterConfig(
         requireNonNull(accessLog, "accessLog");
         requireNonNull(observer, "observer");
         requireNonNull(balance, "balance");
+        requireNonNull(slowStart, "slowStart");
+        if (slowStart.isNegative() || slowStart.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("slowStart: " + slowStart + " (expected: 0 to 1h)");
+        }
+        requireNonNull(queueTimeout, "queueTimeout");
+        if (queueTimeout.isNegative() || queueTimeout.compareTo(Duration.ofHours(24)) > 0) {
+            throw new IllegalArgumentException("queueTimeout: " + queueTimeout + " (expected: 0 to 24h)");
+        }
     }
 
     /** Smallest head limit: a request line of 8 KB must fit, with room for headers. */
@@ -100,7 +110,7 @@ public record RouterConfig(
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, ExpectedStatus.BELOW_500, null, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
-                Balance.ROUND_ROBIN);
+                Balance.ROUND_ROBIN, Duration.ZERO, Duration.ZERO);
     }
 
     /** A builder starting from the defaults. */
@@ -154,6 +164,8 @@ public record RouterConfig(
         private AccessLogSink accessLog;
         private RequestObserver observer;
         private Balance balance;
+        private Duration slowStart;
+        private Duration queueTimeout;
 
         private Builder(RouterConfig c) {
             host = c.host;
@@ -182,6 +194,8 @@ public record RouterConfig(
             accessLog = c.accessLog;
             observer = c.observer;
             balance = c.balance;
+            slowStart = c.slowStart;
+            queueTimeout = c.queueTimeout;
         }
 
         /** Address to bind. */
@@ -242,13 +256,20 @@ public record RouterConfig(
         public Builder observer(RequestObserver observer) { this.observer = observer; return this; }
         /** How requests are spread over the dynos. */
         public Builder balance(Balance balance) { this.balance = balance; return this; }
+        /** How long a dyno's share ramps up after it becomes eligible (HAProxy's slowstart); zero: at once. */
+        public Builder slowStart(Duration d) { this.slowStart = d; return this; }
+        /**
+         * How long a request may wait for a dyno with fewer than maxInFlightPerDyno requests in flight
+         * (HAProxy's queue behind maxconn); zero: no queue, past the app's limit H11 at once.
+         */
+        public Builder queueTimeout(Duration d) { this.queueTimeout = d; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     healthStatus, healthHost, quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
                     holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
-                    balance);
+                    balance, slowStart, queueTimeout);
         }
     }
 }

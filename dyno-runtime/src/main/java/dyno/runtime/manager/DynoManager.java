@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state is owned by one manager thread; public methods may be called from any thread.
  */
-public final class DynoManager implements AutoCloseable {
+public final class DynoManager implements DynoRuntime {
     /** The name manager-wide events are logged under: {@code dyno[manager]}. */
     public static final String MANAGER = "manager";
     private static final Logger logger = LoggerFactory.getLogger(DynoManager.class);
@@ -313,6 +313,7 @@ public final class DynoManager implements AutoCloseable {
     }
 
     /** CPU and memory each running dyno used at the last scan, against its size's limits. */
+    @Override
     public Map<String, ResourceUsage> usage() {
         return usage;
     }

@@ -11,7 +11,7 @@ import dyno.runtime.app.App;
 import dyno.runtime.log.LogBuffer;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.manager.DynoInfo;
-import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -24,11 +24,11 @@ final class AppDashboardState implements Supplier<ObjectNode> {
     static final int LOG_LINES = 100;
 
     private final App app;
-    private final DynoManager manager;
+    private final DynoRuntime manager;
     private final LogBuffer logs;
     private final Metrics metrics;
 
-    AppDashboardState(App app, DynoManager manager, LogBuffer logs, Metrics metrics) {
+    AppDashboardState(App app, DynoRuntime manager, LogBuffer logs, Metrics metrics) {
         this.app = app;
         this.manager = manager;
         this.logs = logs;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dyno.runtime.app.App;
 import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.FormationEntry;
-import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,7 +21,7 @@ final class AppResource implements Resource {
     static final String LOCAL = "local";
 
     private final App app;
-    private final DynoManager manager;
+    private final DynoRuntime manager;
     private final int routerPort;
     private final Instant since;
 
@@ -29,7 +29,7 @@ final class AppResource implements Resource {
      * @param routerPort the router's port, for {@code web_url}; 0 when unknown
      * @param since      when the daemon started, the app's {@code created_at} and {@code released_at}
      */
-    AppResource(App app, DynoManager manager, int routerPort, Instant since) {
+    AppResource(App app, DynoRuntime manager, int routerPort, Instant since) {
         this.app = requireNonNull(app, "app");
         this.manager = requireNonNull(manager, "manager");
         this.routerPort = routerPort;

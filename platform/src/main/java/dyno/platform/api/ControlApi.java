@@ -7,6 +7,7 @@ import dyno.runtime.app.App;
 import dyno.runtime.release.Deployer;
 import dyno.runtime.log.LogBuffer;
 import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +25,7 @@ public final class ControlApi implements AutoCloseable {
     private volatile boolean closing;
 
     /** Listens on 127.0.0.1:{@code port} with the standard resources; see the full constructor. */
-    public ControlApi(App app, DynoManager manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
+    public ControlApi(App app, DynoRuntime manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
                       int port, boolean metricsPublic) throws IOException {
         this(app, manager, logs, token, shutdown, metrics, port, metricsPublic, 0, null, List.of());
     }
@@ -34,11 +35,13 @@ public final class ControlApi implements AutoCloseable {
      *
      * @param metricsPublic whether {@code GET /metrics} is served without the token
      * @param routerPort    the router's port, for the app's {@code web_url} (0: none)
-     * @param deployer      the app's releases, for config vars, releases, one-off dynos and restarts that
-     *                      pick up {@code .env} edits; null: none of those, restarts by the manager alone
+     * @param manager       where the dynos run: local processes ({@link DynoManager}) or another runtime
+     * @param deployer      the app's releases, for config vars, releases, one-off dynos (local runtime only)
+     *                      and restarts that pick up {@code .env} edits; null: none of those, restarts by the
+     *                      manager alone
      * @param extra         resources served besides the standard ones (a method and path may be routed once)
      */
-    public ControlApi(App app, DynoManager manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
+    public ControlApi(App app, DynoRuntime manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
                       int port, boolean metricsPublic, int routerPort, Deployer deployer,
                       List<? extends Resource> extra) throws IOException {
         requireNonNull(app, "app");
@@ -61,7 +64,9 @@ public final class ControlApi implements AutoCloseable {
         if (deployer != null) {
             resources.add(new ConfigVarResource(deployer));
             resources.add(new ReleaseResource(app, deployer.releases()));
-            resources.add(new OneOffResource(app, manager, deployer.releases()));
+            if (manager instanceof DynoManager local) { // one-off dynos are local processes
+                resources.add(new OneOffResource(app, local, deployer.releases()));
+            }
         }
         resources.addAll(extra);
         RouteTable routes = new RouteTable();

@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dyno.runtime.app.App;
 import dyno.runtime.manager.DynoInfo;
-import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -19,11 +19,11 @@ import java.util.function.Function;
  */
 final class DynoResource implements Resource {
     private final App app;
-    private final DynoManager manager;
+    private final DynoRuntime manager;
     /** Restarts all (null), a type or a dyno, rolling; the daemon's also takes {@code .env} edits into a release first. */
     private final Function<String, CompletableFuture<Void>> restart;
 
-    DynoResource(App app, DynoManager manager, Function<String, CompletableFuture<Void>> restart) {
+    DynoResource(App app, DynoRuntime manager, Function<String, CompletableFuture<Void>> restart) {
         this.app = requireNonNull(app, "app");
         this.manager = requireNonNull(manager, "manager");
         this.restart = requireNonNull(restart, "restart");

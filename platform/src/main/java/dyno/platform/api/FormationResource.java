@@ -10,7 +10,7 @@ import dyno.runtime.app.App;
 import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
-import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +20,9 @@ import java.util.List;
  */
 final class FormationResource implements Resource {
     private final App app;
-    private final DynoManager manager;
+    private final DynoRuntime manager;
 
-    FormationResource(App app, DynoManager manager) {
+    FormationResource(App app, DynoRuntime manager) {
         this.app = requireNonNull(app, "app");
         this.manager = requireNonNull(manager, "manager");
     }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dyno", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run, route and scale web processes on one machine, the Heroku way.",
         subcommands = {UpCommand.class, PsCommand.class, ScaleCommand.class, TypeCommand.class, RestartCommand.class,
-                StopCommand.class, PsWaitCommand.class, RunCommand.class, ConfigCommand.class, ConfigGetCommand.class,
+                StopCommand.class, PsWaitCommand.class, AutoscaleEnableCommand.class, AutoscaleDisableCommand.class, RunCommand.class, ConfigCommand.class, ConfigGetCommand.class,
                 ConfigSetCommand.class, ConfigUnsetCommand.class, ReleasesCommand.class, LogsCommand.class, DownCommand.class, DashboardCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DynoCommand implements Runnable {

@@ -26,6 +26,12 @@ final class PsCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(dynos) + "\n"
                 : PsFormat.dynos(dynos, Instant.now()));
+        if (!json) {
+            JsonNode monitors = client.get(client.appPath("/formation/web/monitors"));
+            if (!monitors.isEmpty() && monitors.get(0).path("is_active").asBoolean()) {
+                out.println("=== " + AutoscaleStatus.describe(monitors.get(0)));
+            }
+        }
         out.flush();
         return 0;
     }

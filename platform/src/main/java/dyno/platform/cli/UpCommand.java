@@ -2,6 +2,7 @@ package dyno.platform.cli;
 
 import dyno.platform.daemon.Daemon;
 import dyno.platform.daemon.DaemonOptions;
+import dyno.platform.daemon.KubernetesTarget;
 import dyno.router.Balance;
 import dyno.router.FileLimits;
 import dyno.router.RouterConfig;
@@ -115,6 +116,19 @@ final class UpCommand implements Callable<Integer> {
             description = "Access line format: heroku (logfmt), json or clf (default: ${DEFAULT-VALUE}).")
     String accessLogFormat;
 
+    @Option(names = "--runtime", paramLabel = "local|kubernetes", defaultValue = "local",
+            description = "Where dynos run: local processes, or pods of Deployments in the current kubeconfig"
+                    + " context's cluster (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "With --runtime kubernetes: the container image the Procfile commands run in.")
+    String image;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "With --runtime kubernetes: the namespace (default: the kubeconfig context's, else default).")
+    String namespace;
+
     @Option(names = "--no-color", description = "Plain log prefixes.")
     boolean noColor;
 
@@ -128,6 +142,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
         AccessLogSettings accessLogSettings;
+        KubernetesTarget kubernetes;
         RouterConfig.Builder router = RouterConfig.builder().host(host).port(routerPort).balance(Balance.parse(balance))
                 .headerTimeout(headerTimeout).maxConnectionsPerClient(maxConnectionsPerClient)
                 .dynoKeepAlive(dynoKeepAlive);
@@ -139,6 +154,7 @@ final class UpCommand implements Callable<Integer> {
             limits.applyTo(router);
             health.applyTo(router);
             accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
+            kubernetes = kubernetesTarget();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -157,12 +173,16 @@ final class UpCommand implements Callable<Integer> {
         DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings,
                 apiPort, metricsPublic, accessLogSettings).withProcfile(procfile);
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
-        Daemon daemon = Daemon.start(options, console);
+        Daemon daemon = Daemon.start(options, kubernetes, console);
         Signal.handle(new Signal("INT"), s -> daemon.requestStop());
         Signal.handle(new Signal("TERM"), s -> daemon.requestStop());
         var out = spec.commandLine().getOut();
         out.println("Dyno: " + daemon.app().name() + " on http://" + host + ":" + daemon.routerPort()
                 + "  (control API 127.0.0.1:" + daemon.apiPort() + ", Ctrl-C or `dyno down` to stop)");
+        if (kubernetes != null) {
+            out.println("Runtime: kubernetes, image " + kubernetes.settings().image() + " in namespace "
+                    + kubernetes.settings().namespace() + " (dynos are pods; see docs/kubernetes.md)");
+        }
         daemon.hints().forEach(h -> out.println("Hint: " + h));
         out.println("Dashboard: dyno dashboard --dir " + dir + "   Metrics: http://127.0.0.1:" + daemon.apiPort() + "/metrics"
                 + (metricsPublic ? "" : " (with the token; --metrics-public to scrape without)"));
@@ -174,6 +194,23 @@ final class UpCommand implements Callable<Integer> {
         out.println("Stopped.");
         out.flush();
         return 0;
+    }
+
+    /** The cluster for {@code --runtime kubernetes}, null for local; fails naming the flag. */
+    private KubernetesTarget kubernetesTarget() {
+        switch (runtime) {
+            case "local" -> {
+                if (image != null || namespace != null) {
+                    throw new IllegalArgumentException((image != null ? "--image" : "--namespace")
+                            + ": only with --runtime kubernetes");
+                }
+                return null;
+            }
+            case "kubernetes" -> {
+                return KubernetesTarget.kubeconfig(image, namespace);
+            }
+            default -> throw new IllegalArgumentException("--runtime: \"" + runtime + "\" (expected: local or kubernetes)");
+        }
     }
 
     private static int envPort() {

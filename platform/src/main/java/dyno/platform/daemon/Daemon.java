@@ -1,6 +1,8 @@
 package dyno.platform.daemon;
 
 import dyno.platform.api.ControlApi;
+import dyno.platform.autoscale.Autoscaling;
+import dyno.platform.autoscale.MonitorResource;
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.metrics.Metrics;
 import dyno.router.AccessLogSink;
@@ -19,6 +21,9 @@ import dyno.runtime.formation.ScaleChange;
 import dyno.runtime.log.LogBuffer;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
+import dyno.kubernetes.KubernetesException;
+import dyno.kubernetes.KubernetesRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -41,8 +46,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running app: the router in front, the dyno manager behind it, the control API beside them.
- * {@code dyno up} runs one in the foreground.
+ * A running app: the router in front, the dynos behind it (local processes, or pods with
+ * {@code --runtime kubernetes}), the control API beside them. {@code dyno up} runs one in the
+ * foreground.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Daemon.class);
@@ -54,10 +60,15 @@ public final class Daemon implements AutoCloseable {
     private final Router router;
     /** The access log's own writer ({@code --access-log stdout|FILE}), else null (the app log or off). */
     private final AccessLogWriter accessLog;
-    private final DynoManager manager;
-    /** Set once the manager exists; closed with the daemon. */
+    /** Where the dynos run: a {@link DynoManager}, or a {@link KubernetesRuntime}. */
+    private final DynoRuntime manager;
+    /** The Kubernetes client of a Kubernetes runtime, else null; closed after it. */
+    private final AutoCloseable cluster;
+    /** Set once the manager exists (never for Kubernetes); closed with the daemon. */
     private Deployer deployer;
     private final ControlApi api;
+    /** Web dyno autoscaling; set once the manager runs, closed with the daemon. */
+    private Autoscaling autoscaling;
     private final Metrics metrics;
     private final ScheduledExecutorService idler;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -69,19 +80,20 @@ public final class Daemon implements AutoCloseable {
     /** When the idler last saw a request in flight or a tunnel open; idler thread only. */
     private long lastBusyMillis;
 
-    private Daemon(DaemonOptions options, Consumer<LogLine> console) throws IOException {
+    private Daemon(DaemonOptions options, KubernetesTarget kubernetes, Consumer<LogLine> console) throws IOException {
         this.app = App.load(options.dir(), options.appName(), options.envFile(), options.procfile());
         this.lock = DaemonLock.tryAcquire(app.stateDir()).orElseThrow(() -> new DaemonException(
                 "app \"" + app.name() + "\" is already running in " + app.dir()
                         + DaemonInfo.readLive(app.dir()).map(d -> " (pid " + d.pid() + ", router on port " + d.routerPort() + ")").orElse("")
                         + "\nHint: stop it first with: dyno down --dir " + app.dir()));
         Formation start;
-        AtomicReference<DynoManager> managerRef = new AtomicReference<>();
+        AtomicReference<DynoRuntime> managerRef = new AtomicReference<>();
         AtomicReference<Metrics> metricsRef = new AtomicReference<>();
         AccessLogWriter openedLog = null;
         LogPipe openedPipe = null;
         Router startedRouter = null;
-        DynoManager startedManager = null;
+        DynoRuntime startedManager = null;
+        io.fabric8.kubernetes.client.KubernetesClient client = null;
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir())); // stale: its daemon no longer holds the lock
             openedLog = openAccessLog(options.accessLog()); // first: an unopenable file leaves nothing running
@@ -100,14 +112,13 @@ public final class Daemon implements AutoCloseable {
                         }
                     })
                     .build();
-            RouterBridge bridge;
             // the bridge needs the registry, the router needs the bridge as its listener
-            AtomicReference<RouterBridge> bridgeRef = new AtomicReference<>();
+            AtomicReference<dyno.router.RouterListener> bridgeRef = new AtomicReference<>();
             try {
                 this.router = startedRouter = Router.start(routerConfig, new dyno.router.RouterListener() {
                     @Override
                     public void wakeRequested() {
-                        RouterBridge b = bridgeRef.get();
+                        dyno.router.RouterListener b = bridgeRef.get();
                         if (b != null) {
                             b.wakeRequested();
                         }
@@ -124,35 +135,64 @@ public final class Daemon implements AutoCloseable {
                 throw new DaemonException("router: " + e.messageWithHint("--port", "--host"));
             }
             checkApiPortFree(options.apiPort()); // before any dyno starts; bind() below still decides
-            bridge = new RouterBridge(router.registry(), options.manager().stopTimeout(), pipe::offer, managerRef::get);
-            bridgeRef.set(bridge);
             long quotaOverride = options.manager().memoryQuotaOverrideBytes();
             this.metrics = new Metrics(router.registry(), () -> managerRef.get().dynos(),
                     () -> managerRef.get().formation(),
                     d -> quotaOverride > 0 ? quotaOverride : d.size().memoryBytes(),
                     () -> managerRef.get().residentBytes());
             metricsRef.set(metrics);
-            this.manager = startedManager = new DynoManager(app, options.manager(), new TeeListener(bridge, metrics.dynos()));
-            managerRef.set(manager);
-            Formation initial = manager.initialFormation();
-            start = options.formation().isEmpty() ? initial
-                    : ScaleChange.applyAll(initial, ScaleChange.parseAll(options.formation()));
-            this.hints = hintsFor(start, options.formation().isEmpty() && !manager.hasSavedFormation());
-            Path envFile = options.envFile() != null ? options.envFile() : app.dir().resolve(".env");
-            this.deployer = new Deployer(Releases.open(app.stateDir().resolve("releases.json"), app.env(), Clock.systemUTC()),
-                    manager, () -> EnvFile.readIfExists(envFile));
-            manager.prepare();
-            try {
-                deployer.prepare(); // the release phase: before any dyno starts
-            } catch (ReleaseFailedException e) {
-                throw new DaemonException(e.getMessage());
+            if (kubernetes == null) {
+                RouterBridge bridge = new RouterBridge(router.registry(), options.manager().stopTimeout(), pipe::offer,
+                        managerRef::get);
+                bridgeRef.set(bridge);
+                DynoManager local = new DynoManager(app, options.manager(), new TeeListener(bridge, metrics.dynos()));
+                this.manager = startedManager = local;
+                managerRef.set(manager);
+                Formation initial = local.initialFormation();
+                start = options.formation().isEmpty() ? initial
+                        : ScaleChange.applyAll(initial, ScaleChange.parseAll(options.formation()));
+                this.hints = hintsFor(start, options.formation().isEmpty() && !local.hasSavedFormation());
+                Path envFile = options.envFile() != null ? options.envFile() : app.dir().resolve(".env");
+                this.deployer = new Deployer(Releases.open(app.stateDir().resolve("releases.json"), app.env(), Clock.systemUTC()),
+                        local, () -> EnvFile.readIfExists(envFile));
+                local.prepare();
+                try {
+                    deployer.prepare(); // the release phase: before any dyno starts
+                } catch (ReleaseFailedException e) {
+                    throw new DaemonException(e.getMessage());
+                }
+                local.start(start);
+                this.cluster = null;
+            } else {
+                // pods: the router learns web endpoints from EndpointSlices, not from dyno states
+                PodBridge bridge = new PodBridge(router.registry(), options.manager().stopTimeout(), pipe::offer,
+                        managerRef::get);
+                bridgeRef.set(bridge);
+                this.cluster = client = kubernetes.client().get();
+                this.manager = startedManager = new KubernetesRuntime(client, app, kubernetes.settings(),
+                        new TeeListener(bridge, metrics.dynos()), bridge);
+                managerRef.set(manager);
+                Formation initial = app.manifestFormation().orElseGet(app::defaultFormation);
+                start = options.formation().isEmpty() ? initial
+                        : ScaleChange.applyAll(initial, ScaleChange.parseAll(options.formation()));
+                this.hints = hintsFor(start, options.formation().isEmpty());
+                try {
+                    manager.start(start);
+                } catch (KubernetesException e) {
+                    throw new DaemonException(e.getMessage());
+                }
             }
-            manager.start(start);
             metrics.start();
+            DynoRuntime m = manager;
+            this.autoscaling = new Autoscaling(app.stateDir().resolve("autoscale.json"),
+                    () -> m.formation().quantity("web"), q -> m.scale(List.of("web=" + q)),
+                    line -> pipe.offer(new LogLine(Instant.now(), LogLine.DYNO, "autoscale", line)), Clock.systemUTC());
+            metrics.onInterval(autoscaling::record);
+            autoscaling.start();
             String token = DaemonInfo.newToken();
             try {
                 this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
-                        options.metricsPublic(), router.port(), deployer, List.of());
+                        options.metricsPublic(), router.port(), deployer, List.of(new MonitorResource(app.name(), autoscaling)));
             } catch (IOException e) {
                 if (e.getCause() instanceof BindException bind) {
                     throw apiPortTaken(options.apiPort(), bind);
@@ -162,11 +202,17 @@ public final class Daemon implements AutoCloseable {
             new DaemonInfo(app.name(), ProcessHandle.current().pid(), api.port(), token, router.port()).write(app.dir());
         } catch (IOException | RuntimeException e) {
             // nothing of a failed start stays running: release phase, dynos, router, log threads, the lock
+            if (autoscaling != null) {
+                autoscaling.close();
+            }
             if (deployer != null) {
                 deployer.close();
             }
             if (startedManager != null) {
                 startedManager.close();
+            }
+            if (client != null) {
+                client.close();
             }
             if (startedRouter != null) {
                 startedRouter.close();
@@ -197,8 +243,17 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts the app of {@code options}; fails when it is already running or its files are invalid. */
     public static Daemon start(DaemonOptions options, Consumer<LogLine> console) {
+        return start(options, null, console);
+    }
+
+    /**
+     * Starts the app of {@code options} with its dynos as pods in {@code kubernetes} (null: local
+     * processes); fails in one line ({@link DaemonException}) when the cluster cannot be reached or
+     * refuses, having started nothing.
+     */
+    public static Daemon start(DaemonOptions options, KubernetesTarget kubernetes, Consumer<LogLine> console) {
         try {
-            return new Daemon(options, console);
+            return new Daemon(options, kubernetes, console);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -280,7 +335,16 @@ public final class Daemon implements AutoCloseable {
         return api.port();
     }
 
+    /** The local dyno manager; fails for a Kubernetes runtime (see {@link #runtime()}). */
     public DynoManager manager() {
+        if (manager instanceof DynoManager local) {
+            return local;
+        }
+        throw new IllegalStateException("dynos run on Kubernetes, not as local processes");
+    }
+
+    /** Where the dynos run. */
+    public DynoRuntime runtime() {
         return manager;
     }
 
@@ -307,8 +371,18 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         idler.shutdownNow();
-        deployer.close();
+        autoscaling.close(); // no scaling while the dynos stop
+        if (deployer != null) {
+            deployer.close();
+        }
         manager.close();
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                logger.warn("cannot close the Kubernetes client", e);
+            }
+        }
         api.close();
         router.close();
         if (accessLog != null) {

@@ -6,7 +6,7 @@ import dyno.runtime.log.LogLine;
 import dyno.runtime.manager.AppIntent;
 import dyno.runtime.manager.DynoInfo;
 import dyno.runtime.manager.DynoListener;
-import dyno.runtime.manager.DynoManager;
+import dyno.runtime.manager.DynoRuntime;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,13 +32,13 @@ final class RouterBridge implements DynoListener, RouterListener {
     private final DynoRegistry registry;
     private final Duration drainDeadline;
     private final Consumer<LogLine> log;
-    private final Supplier<DynoManager> manager;
+    private final Supplier<DynoRuntime> manager;
     /** Registered web dynos and the port they were registered with; manager thread only. */
     private final Map<String, Integer> registered = new HashMap<>();
     /** Drains of runs replaced by a successor on another port, by {@code name:port}, until the run is stopped. */
     private final Map<String, CompletableFuture<Void>> replaced = new ConcurrentHashMap<>();
 
-    RouterBridge(DynoRegistry registry, Duration drainDeadline, Consumer<LogLine> log, Supplier<DynoManager> manager) {
+    RouterBridge(DynoRegistry registry, Duration drainDeadline, Consumer<LogLine> log, Supplier<DynoRuntime> manager) {
         this.registry = registry;
         this.drainDeadline = drainDeadline;
         this.log = log;
@@ -116,7 +116,7 @@ final class RouterBridge implements DynoListener, RouterListener {
 
     @Override
     public void wakeRequested() {
-        DynoManager m = manager.get();
+        DynoRuntime m = manager.get();
         if (m == null) {
             return;
         }

@@ -14,11 +14,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,8 @@ public final class Metrics implements AutoCloseable {
     private final MultiGauge inFlight;
     private final ScheduledExecutorService sampler;
     private volatile List<DynoUsage> usage = List.of();
+    private final List<ObjLongConsumer<Histogram>> intervalListeners =
+            new CopyOnWriteArrayList<>();
 
     /**
      * @param routes    the router's registry, for in-flight and held requests
@@ -117,11 +122,21 @@ public final class Metrics implements AutoCloseable {
         return registry.scrape();
     }
 
+    /**
+     * Also passes each second's service times (a histogram in microseconds, not to be kept) with the
+     * epoch milliseconds of the sample, on the sampling thread.
+     */
+    public void onInterval(ObjLongConsumer<Histogram> listener) {
+        intervalListeners.add(listener);
+    }
+
     private void sample() {
         try {
             refresh();
-            history.sample(System.currentTimeMillis(), router.totalRequests(), router.errorsByCode(),
-                    router.intervalServiceMicros());
+            long now = System.currentTimeMillis();
+            Histogram interval = router.intervalServiceMicros();
+            history.sample(now, router.totalRequests(), router.errorsByCode(), interval);
+            intervalListeners.forEach(l -> l.accept(interval, now));
         } catch (RuntimeException e) {
             logger.warn("sampling metrics failed", e);
         }

@@ -18,7 +18,8 @@ public final class RouterHelp {
     static {
         GROUPS.put("Listener and client connections", List.of("--port", "--host", "--threads", "--max-connections",
                 "--max-connections-per-client", "--header-timeout", "--max-head-size"));
-        GROUPS.put("Backends and balancing", List.of("--backend", "--balance", "--max-inflight-per-dyno"));
+        GROUPS.put("Backends and balancing", List.of("--backend", "--balance", "--max-inflight-per-dyno",
+                "--slow-start", "--queue-timeout"));
         GROUPS.put("Timeouts", List.of("--connect-timeout", "--request-timeout", "--idle-timeout", "--dyno-keepalive"));
         GROUPS.put("Health checks", List.of("--health-path", "--health-interval", "--health-timeout", "--health-fall",
                 "--health-rise", "--health-status", "--health-host"));

@@ -40,6 +40,17 @@ public final class RouterLimitOptions {
                     + " (default: 200).")
     String maxInFlightPerDyno;
 
+    @Option(names = "--queue-timeout", paramLabel = "DURATION",
+            description = "With it, --max-inflight-per-dyno is each dyno's limit and a request that finds every"
+                    + " dyno at it waits up to this long for the first to free up (HAProxy's maxconn and queue), then"
+                    + " 503 H11; 0 to 24h (default: 0, no queue: H11 past the app's limit at once).")
+    String queueTimeout;
+
+    @Option(names = "--slow-start", paramLabel = "DURATION",
+            description = "Ramp a dyno's share of requests up over this time after it becomes eligible (scaled up,"
+                    + " back up, out of maintenance), as HAProxy's slowstart; 0 to 1h (default: 0, at once).")
+    String slowStart;
+
     /**
      * Checks the flags given and sets them on {@code builder}.
      *
@@ -58,6 +69,13 @@ public final class RouterLimitOptions {
         if (maxInFlightPerDyno != null) {
             builder.maxInFlightPerDyno(parseInFlight("--max-inflight-per-dyno", maxInFlightPerDyno));
         }
+        if (slowStart != null) {
+            builder.slowStart(parseSlowStart(slowStart));
+        }
+        if (queueTimeout != null) {
+            builder.queueTimeout(queueTimeout.trim().matches("0(ms|s|m|h)?") ? Duration.ZERO
+                    : parseTimeout("--queue-timeout", queueTimeout));
+        }
         return builder;
     }
 
@@ -72,6 +90,25 @@ public final class RouterLimitOptions {
         if (d == null || d.compareTo(MIN_TIMEOUT) < 0 || d.compareTo(MAX_TIMEOUT) > 0) {
             throw new IllegalArgumentException(option + ": '" + value
                     + "' (expected: a duration from 1ms to 24h, such as 500ms, 5s, 2m)");
+        }
+        return d;
+    }
+
+    /** {@code 0} (off) or a duration up to 1h; the error names {@code --slow-start}. */
+    static Duration parseSlowStart(String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.equals("0") || v.matches("0(ms|s|m|h)")) {
+            return Duration.ZERO;
+        }
+        Duration d;
+        try {
+            d = RouterCommand.parseDuration("--slow-start", v);
+        } catch (IllegalArgumentException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("--slow-start: '" + value
+                    + "' (expected: 0, or a duration up to 1h such as 30s)");
         }
         return d;
     }

@@ -38,6 +38,8 @@ final class Exchange {
     int retries;
     RouteException lastConnectFailure;
     boolean held;
+    /** Waiting in the table's queue for room at a dyno (--queue-timeout). */
+    boolean queued;
     Dyno dyno;
     /** The dyno connection came from the pool (it may have been closed by the dyno meanwhile). */
     boolean reusedConnection;
@@ -74,6 +76,7 @@ final class Exchange {
         retries = 0;
         lastConnectFailure = null;
         held = false;
+        queued = false;
         dyno = null;
         reusedConnection = false;
         connectStartNanos = 0;

@@ -362,14 +362,32 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
             }
-            if (table.appInFlight() >= (long) settings.maxInFlightPerDyno * s.size()) {
+            Dyno d;
+            if (settings.queueNanos > 0) {
+                // HAProxy's maxconn and queue: a dyno with room, else wait for one
+                d = table.selectWithRoom(s, settings.maxInFlightPerDyno);
+                if (d == null) {
+                    DynoTable.QueueResult q = table.tryQueue(holdHandle, settings.maxInFlightPerDyno);
+                    if (q == DynoTable.QueueResult.QUEUED) {
+                        ex.queued = true;
+                        timer.arm(settings.queueNanos);
+                        return;
+                    }
+                    if (q == DynoTable.QueueResult.FULL) {
+                        fail(RouteError.H11, "queue full");
+                        return;
+                    }
+                    continue; // room appeared meanwhile
+                }
+            } else if (table.appInFlight() >= (long) settings.maxInFlightPerDyno * s.size()) {
                 fail(RouteError.H11, null);
                 return;
+            } else {
+                d = table.select(s);
             }
             if (pool == null) {
                 throw new IllegalStateException("channel " + client + " is not on a router event loop");
             }
-            Dyno d = table.select(s);
             if (!table.acquire(d)) {
                 continue; // started draining since the snapshot was taken
             }
@@ -467,8 +485,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void releaseHeld() {
         client.eventLoop().execute(() -> {
-            if (state == State.ROUTING && ex.held) {
+            if (state == State.ROUTING && (ex.held || ex.queued)) {
                 ex.held = false;
+                ex.queued = false;
                 timer.disarm();
                 route();
             }
@@ -736,6 +755,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.held = false;
             table.cancelHold(holdHandle);
         }
+        if (ex.queued) {
+            ex.queued = false;
+            table.cancelQueue(holdHandle);
+        }
         ex.log(px, error, detail);
         releaseDyno();
         Channel b = backend;
@@ -833,6 +856,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             case ROUTING -> {
                 if (ex.held) {
                     fail(RouteError.H20, null);
+                } else if (ex.queued) {
+                    fail(RouteError.H11, "queued past --queue-timeout");
                 }
             }
             case FORWARDING -> onForwardingTimer(now, idle);

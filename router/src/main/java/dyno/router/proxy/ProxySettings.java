@@ -13,6 +13,8 @@ final class ProxySettings {
     final long headerNanos;
     final long holdNanos;
     final int maxInFlightPerDyno;
+    /** How long a request waits for room at a dyno; 0: no queue (H11 past the app's limit). */
+    final long queueNanos;
     final int maxAttempts;
     final int maxConnections;
     final int maxConnectionsPerClient;
@@ -24,6 +26,7 @@ final class ProxySettings {
         headerNanos = config.headerTimeout().toNanos();
         holdNanos = config.holdTimeout().toNanos();
         maxInFlightPerDyno = config.maxInFlightPerDyno();
+        queueNanos = config.queueTimeout().toNanos();
         maxAttempts = config.maxAttempts();
         maxConnections = config.maxConnections();
         maxConnectionsPerClient = config.maxConnectionsPerClient();

@@ -33,6 +33,10 @@ public final class Dyno {
     volatile boolean closedToNew;
     volatile int weight = DEFAULT_WEIGHT;
     int quarantineToken; // guarded by the table's lock
+    /** System.nanoTime() when it last became eligible: where its slow start ramp begins. Guarded by the table's lock. */
+    long eligibleSince;
+    /** Whether it was eligible at the last snapshot. Guarded by the table's lock. */
+    boolean wasEligible;
     /** Completes when a drained dyno has no request in flight; null unless drained. Guarded by the table's lock. */
     CompletableFuture<Void> idle;
 

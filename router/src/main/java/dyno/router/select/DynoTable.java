@@ -9,6 +9,7 @@ import dyno.router.RouterListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +50,15 @@ public final class DynoTable implements DynoRegistry {
     /** Outcome of {@link #tryHold(Held)}. */
     public enum HoldResult { HELD, NOT_HOLDING, DYNO_AVAILABLE, FULL }
 
+    /** What {@link #tryQueue} did: queued the request, found a dyno with room meanwhile, or found the queue full. */
+    public enum QueueResult { QUEUED, ROOM, FULL }
+
     private final Object lock = new Object();
     private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
     /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
     private final List<Dyno> leaving = new ArrayList<>(); // guarded by lock
     private final HeldRequests held; // guarded by lock
+    private final RequestQueue queue;
     private volatile Snapshot snapshot;
 
     private final AtomicInteger appInFlight = new AtomicInteger();
@@ -60,6 +67,9 @@ public final class DynoTable implements DynoRegistry {
     private final ScheduledExecutorService scheduler;
     private volatile Duration quarantine;
     private final RouterListener listener;
+    private volatile Duration slowStart = Duration.ZERO;
+    private LongSupplier nanoClock = System::nanoTime; // guarded by lock
+    private ScheduledFuture<?> rampStep; // guarded by lock
 
     public DynoTable(SelectionStrategy strategy, ScheduledExecutorService scheduler, Duration quarantine,
                      int maxHeld, RouterListener listener) {
@@ -67,6 +77,7 @@ public final class DynoTable implements DynoRegistry {
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.quarantine = requireNonNull(quarantine, "quarantine");
         this.held = new HeldRequests(maxHeld);
+        this.queue = new RequestQueue(maxHeld);
         this.listener = requireNonNull(listener, "listener");
         this.snapshot = new Snapshot(new Dyno[0], 0, strategy);
     }
@@ -85,6 +96,24 @@ public final class DynoTable implements DynoRegistry {
         quarantine = requireNonNull(next, "next");
     }
 
+    /**
+     * Ramps a dyno's share up over {@code period} each time it becomes eligible (HAProxy's
+     * {@code slowstart}); zero: at once.
+     */
+    public void slowStart(Duration period) {
+        slowStart = requireNonNull(period, "period");
+        synchronized (lock) {
+            rebuildLocked();
+        }
+    }
+
+    /** The clock ramps are measured with (tests pass a fake one). */
+    void nanoClock(LongSupplier clock) {
+        synchronized (lock) {
+            nanoClock = clock;
+        }
+    }
+
     /** Most requests held at once; requests held beyond a lowered limit stay held. */
     public void maxHeld(int next) {
         if (next < 0) {
@@ -92,6 +121,7 @@ public final class DynoTable implements DynoRegistry {
         }
         synchronized (lock) {
             held.max(next);
+            queue.max(next);
         }
     }
 
@@ -129,11 +159,76 @@ public final class DynoTable implements DynoRegistry {
         return true;
     }
 
-    /** Ends a request counted by {@link #acquire(Dyno)}. */
+    /** Ends a request counted by {@link #acquire(Dyno)}; a queued request, if any, routes again. */
     public void release(Dyno dyno) {
         appInFlight.decrementAndGet();
         if (dyno.inFlightCounter().decrementAndGet() == 0 && dyno.closedToNew) {
             idle(dyno);
+        }
+        // after the decrement: tryQueue counts itself in before it looks for room, so one of the two sees the other
+        if (queue.waiting.get() > 0) {
+            Held next;
+            synchronized (lock) {
+                next = queue.poll();
+            }
+            if (next != null) {
+                HeldRequests.releaseAll(new Held[] {next});
+            }
+        }
+    }
+
+    /**
+     * A dyno of {@code candidates} with fewer than {@code limit} requests in flight: the strategy's
+     * pick, else the least busy one with room; null when every dyno is at its limit.
+     */
+    public Dyno selectWithRoom(Snapshot candidates, int limit) {
+        Dyno d = select(candidates);
+        if (d.inFlight() < limit) {
+            return d;
+        }
+        Dyno best = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            Dyno c = candidates.get(i);
+            if (c.inFlight() < limit && (best == null || c.inFlight() < best.inFlight())) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Queues a request until a dyno has fewer than {@code limit} requests in flight (HAProxy's queue
+     * behind {@code maxconn}); it is released to route again when a request ends or a dyno is added.
+     */
+    public QueueResult tryQueue(Held request, int limit) {
+        queue.waiting.incrementAndGet(); // before looking for room: pairs with release()
+        synchronized (lock) {
+            Snapshot s = snapshot;
+            for (int i = 0; i < s.size(); i++) {
+                if (s.get(i).inFlight() < limit) {
+                    queue.waiting.decrementAndGet();
+                    return QueueResult.ROOM;
+                }
+            }
+            if (s.isEmpty() || !queue.offer(request)) {
+                queue.waiting.decrementAndGet();
+                return s.isEmpty() ? QueueResult.ROOM : QueueResult.FULL;
+            }
+            return QueueResult.QUEUED;
+        }
+    }
+
+    /** Withdraws a queued request (it timed out or its client left). */
+    public void cancelQueue(Held request) {
+        synchronized (lock) {
+            queue.cancel(request);
+        }
+    }
+
+    /** Requests waiting in the queue now. */
+    public int queued() {
+        synchronized (lock) {
+            return queue.size();
         }
     }
 
@@ -175,7 +270,7 @@ public final class DynoTable implements DynoRegistry {
                 throw new IllegalArgumentException("name: " + name + " (expected: a name not registered yet)");
             }
             byName.put(name, dyno);
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         logger.debug("Registered {}", dyno);
         for (Membership m : watchers) {
@@ -217,7 +312,7 @@ public final class DynoTable implements DynoRegistry {
                 startDrainLocked(old);
             }
             byName.put(name, next); // same key: keeps its place in the registration order
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         logger.debug("Registered {} in place of {}", next, old);
         for (Membership m : watchers) {
@@ -348,7 +443,7 @@ public final class DynoTable implements DynoRegistry {
             dyno.idle = null;
             idle.completeExceptionally(new CancellationException(dyno.name() + " was set ready before it drained"));
         }
-        return rebuildLocked();
+        return rebuildReleasingLocked();
     }
 
     @Override
@@ -363,7 +458,7 @@ public final class DynoTable implements DynoRegistry {
             }
             logger.debug("{} weight {} -> {}", dyno, dyno.weight, weight);
             dyno.weight = weight;
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         HeldRequests.releaseAll(toRelease);
     }
@@ -376,7 +471,7 @@ public final class DynoTable implements DynoRegistry {
                 return;
             }
             dyno.healthy = healthy;
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         logger.debug("{} is now {}", dyno.name(), healthy ? "healthy" : "unhealthy");
         HeldRequests.releaseAll(toRelease);
@@ -403,7 +498,7 @@ public final class DynoTable implements DynoRegistry {
                 return;
             }
             dyno.quarantined = false;
-            toRelease = rebuildLocked();
+            toRelease = rebuildReleasingLocked();
         }
         HeldRequests.releaseAll(toRelease);
     }
@@ -507,18 +602,60 @@ public final class DynoTable implements DynoRegistry {
         }
     }
 
+    /** The next step of the slow start ramps: a new snapshot with the grown weights. */
+    private void rampStep() {
+        synchronized (lock) {
+            rampStep = null;
+            rebuildLocked(); // weights only grow: nothing becomes available that was not
+        }
+    }
+
     private Held[] rebuildLocked() {
         List<Dyno> eligible = new ArrayList<>(byName.size());
+        long now = nanoClock.getAsLong();
         for (Dyno d : byName.values()) {
-            if (d.eligible()) {
+            boolean e = d.eligible();
+            if (e) {
                 eligible.add(d);
+                if (!d.wasEligible) {
+                    d.eligibleSince = now;
+                }
+            }
+            d.wasEligible = e;
+        }
+        Dyno[] dynos = eligible.toArray(new Dyno[0]);
+        Duration ramp = slowStart;
+        Snapshot next = new Snapshot(dynos, SlowStart.weights(dynos, now, ramp), byName.size(), strategy);
+        snapshot = next;
+        long step = SlowStart.nextStepNanos(dynos, now, ramp);
+        if (step >= 0 && rampStep == null) {
+            try {
+                rampStep = scheduler.schedule(this::rampStep, step, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the router is closing: no more steps
             }
         }
-        Snapshot next = new Snapshot(eligible.toArray(new Dyno[0]), byName.size(), strategy);
-        snapshot = next;
         if (next.isEmpty()) {
             return null;
         }
         return held.dynoAvailable();
+    }
+
+    /**
+     * {@link #rebuildLocked()} after a change that may have made a dyno available (added, up, healthy,
+     * weighted, out of quarantine): the held requests and the queued ones, to route again.
+     */
+    private Held[] rebuildReleasingLocked() {
+        Held[] waiting = rebuildLocked();
+        Held[] queued = snapshot.isEmpty() ? null : queue.takeAll();
+        if (queued == null) {
+            return waiting;
+        }
+        if (waiting == null) {
+            return queued;
+        }
+        Held[] both = Arrays.copyOf(queued, queued.length + waiting.length);
+        System.arraycopy(waiting, 0, both, queued.length, waiting.length);
+        return both;
     }
 }

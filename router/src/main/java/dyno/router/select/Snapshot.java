@@ -22,12 +22,17 @@ public final class Snapshot {
 
     /** A snapshot of dynos whose weights are all positive, picked from by {@code strategy}. */
     Snapshot(Dyno[] eligible, int registered, SelectionStrategy strategy) {
+        this(eligible, null, registered, strategy);
+    }
+
+    /** The same with the weights to pick with (null: the dynos' own), e.g. ramping ones ({@link SlowStart}). */
+    Snapshot(Dyno[] eligible, int[] effective, int registered, SelectionStrategy strategy) {
         this.strategy = strategy;
         this.eligible = eligible;
         this.registered = registered;
         int[] raw = new int[eligible.length];
         for (int i = 0; i < eligible.length; i++) {
-            raw[i] = eligible[i].weight;
+            raw[i] = effective != null ? effective[i] : eligible[i].weight;
             if (raw[i] <= 0) {
                 throw new IllegalArgumentException("weight of " + eligible[i] + ": " + raw[i] + " (expected: > 0)");
             }

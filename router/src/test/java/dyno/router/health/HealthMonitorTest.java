@@ -96,4 +96,57 @@ class HealthMonitorTest {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
+
+    private static HealthCheck failing() {
+        return (address, timeout) -> CompletableFuture.completedFuture(HealthCheck.Result.failed("status 503"));
+    }
+
+    @Test
+    void newSettingsKeepAnUnhealthyDynoOutUntilItRisesAndOffBringsItBack() {
+        DynoTable table = new DynoTable(new RoundRobinStrategy(), scheduler, Duration.ofSeconds(5), 10,
+                RouterListener.NONE);
+        List<HealthTransition> transitions = new CopyOnWriteArrayList<>();
+        HealthMonitor monitor = new HealthMonitor(table, scheduler, new RouterListener() {
+            @Override
+            public void healthChanged(HealthTransition t) {
+                transitions.add(t);
+            }
+        });
+        table.watch(monitor);
+        table.add("web.1", new InetSocketAddress("127.0.0.1", 1));
+        monitor.checks(failing(), Duration.ofMillis(20), Duration.ofMillis(100), 1, 1, true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> table.snapshot().isEmpty());
+        // Same path, passing checks from now on, but an hour apart: still out until one passes.
+        AtomicInteger probes = new AtomicInteger();
+        HealthCheck passing = (address, timeout) -> {
+            probes.incrementAndGet();
+            return CompletableFuture.completedFuture(HealthCheck.Result.passed("status 200"));
+        };
+        monitor.checks(passing, Duration.ofHours(1), Duration.ofMillis(100), 1, 1, true);
+        assertThat(table.snapshot().isEmpty()).isTrue();
+        assertThat(table.status().get(0).healthy()).isFalse();
+        monitor.off();
+        assertThat(table.snapshot().size()).isEqualTo(1);
+        assertThat(transitions.get(transitions.size() - 1).reason()).isEqualTo("health checks off");
+        // Checks on again: a dyno added while they were off is watched too.
+        table.add("web.2", new InetSocketAddress("127.0.0.1", 2));
+        monitor.checks(failing(), Duration.ofMillis(20), Duration.ofMillis(100), 1, 1, true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> table.snapshot().isEmpty());
+        assertThat(probes).hasValue(0);
+        monitor.close();
+    }
+
+    @Test
+    void anotherPathStartsEveryDynoHealthy() {
+        DynoTable table = new DynoTable(new RoundRobinStrategy(), scheduler, Duration.ofSeconds(5), 10,
+                RouterListener.NONE);
+        HealthMonitor monitor = new HealthMonitor(table, failing(), scheduler, Duration.ofMillis(20),
+                Duration.ofMillis(100), 1, 1, RouterListener.NONE);
+        table.watch(monitor);
+        table.add("web.1", new InetSocketAddress("127.0.0.1", 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> table.snapshot().isEmpty());
+        monitor.checks(failing(), Duration.ofHours(1), Duration.ofMillis(100), 1, 1, false);
+        assertThat(table.snapshot().size()).isEqualTo(1);
+        monitor.close();
+    }
 }

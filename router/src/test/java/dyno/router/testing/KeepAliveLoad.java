@@ -1,15 +1,8 @@
 package dyno.router.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -85,23 +78,23 @@ public final class KeepAliveLoad implements AutoCloseable {
 
     private void run() {
         try {
-            Socket socket = null;
+            HttpConnection connection = null;
             int onConnection = 0;
             for (int i = 0; i < requests; i++) {
-                if (socket == null) {
-                    socket = connect();
+                if (connection == null) {
+                    connection = connect();
                     onConnection = 0;
                 }
                 boolean last = ++onConnection == perConnection || i == requests - 1;
-                String result = exchange(socket, last);
+                String result = exchange(connection, last);
                 if (result == null) {
                     completed.incrementAndGet();
                 } else {
                     failures.add(Thread.currentThread().getName() + " request " + i + ": " + result);
                 }
                 if (last || result != null) {
-                    Sockets.closeQuietly(socket);
-                    socket = null;
+                    connection.close();
+                    connection = null;
                 }
             }
         } catch (IOException e) {
@@ -111,17 +104,12 @@ public final class KeepAliveLoad implements AutoCloseable {
         }
     }
 
-    private Socket connect() throws IOException {
+    private HttpConnection connect() throws IOException {
         for (int attempt = 0; ; attempt++) {
             int p = port.getAsInt();
-            Socket s = new Socket();
             try {
-                s.connect(new InetSocketAddress("127.0.0.1", p), 5000);
-                s.setSoTimeout(30_000);
-                s.setTcpNoDelay(true);
-                return s;
+                return HttpConnection.open(p);
             } catch (ConnectException e) {
-                s.close();
                 if (attempt < 10 && port.getAsInt() != p) {
                     staleConnects.incrementAndGet();
                     continue;
@@ -132,75 +120,20 @@ public final class KeepAliveLoad implements AutoCloseable {
     }
 
     /** One exchange; null when answered 200, else what went wrong. */
-    private String exchange(Socket s, boolean close) {
+    private String exchange(HttpConnection connection, boolean close) {
         try {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: router\r\n" + (close ? "Connection: close\r\n" : "")
-                    + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = s.getInputStream(); // read byte by byte: nothing of the next response read ahead
-            String head = readHead(in);
-            if (head == null) {
+            HttpConnection.Response r = connection.get(path, close);
+            if (r == null) {
                 return "connection closed before a response";
             }
-            int status = Integer.parseInt(head.substring(9, 12));
-            String body = readBody(in, head);
-            if (status != 200) {
-                return "status " + status + ": " + head.lines().findFirst().orElse("") + " " + body.strip();
+            if (r.status() != 200) {
+                return r.head().lines().findFirst().orElse("") + " " + r.body().strip();
             }
-            byBody.computeIfAbsent(body, b -> new AtomicInteger()).incrementAndGet();
+            byBody.computeIfAbsent(r.body(), b -> new AtomicInteger()).incrementAndGet();
             return null;
         } catch (IOException | RuntimeException e) {
             return e.toString();
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        while (b.length() < 4 || b.lastIndexOf("\r\n\r\n") != b.length() - 4) {
-            int c = in.read();
-            if (c < 0) {
-                return b.length() == 0 ? null : b.toString();
-            }
-            b.append((char) c);
-        }
-        return b.toString();
-    }
-
-    private static String readBody(InputStream in, String head) throws IOException {
-        String lower = head.toLowerCase(Locale.ROOT);
-        if (lower.contains("transfer-encoding: chunked")) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (true) {
-                String sizeLine = readLine(in);
-                int size = Integer.parseInt(sizeLine.split(";")[0].strip(), 16);
-                if (size == 0) {
-                    while (!readLine(in).isEmpty()) {
-                        // trailers
-                    }
-                    return body.toString(StandardCharsets.UTF_8);
-                }
-                body.write(in.readNBytes(size));
-                readLine(in);
-            }
-        }
-        for (String line : lower.split("\r\n")) {
-            if (line.startsWith("content-length:")) {
-                int n = Integer.parseInt(line.substring("content-length:".length()).strip());
-                return new String(in.readNBytes(n), StandardCharsets.UTF_8);
-            }
-        }
-        return "";
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
     }
 
     /** Failures as text, for assertion messages. */
