@@ -2,6 +2,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,9 @@ import java.util.Random;
 
 /**
  * The example web process. {@code /} answers with this dyno's name, {@code /health} with ok, and
- * {@code /work?ms=N[&dist=fixed|lognormal|pareto]} spends about N ms of work, and
+ * {@code /work?ms=N[&dist=fixed|lognormal|pareto]} waits about N ms (sleeps: an app waiting on
+ * a database), {@code /cpu?ms=N} computes for N ms of CPU time (a CPU-bound app: throttled by its
+ * size's CPU share, it takes longer than N ms of wall time), and
  * {@code /stream?chunks=N&ms=M} streams N lines M ms apart (chunked). The server has a
  * single thread, so each dyno serves one request at a time, like a single-threaded app server.
  */
@@ -46,6 +50,14 @@ public final class Web {
             }
             send(ex, 200, dyno + " worked " + actual + "ms\n");
         });
+        server.createContext("/cpu", ex -> {
+            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+            long ms = Math.min(Long.parseLong(q.getOrDefault("ms", "20")), 60_000);
+            long start = System.nanoTime();
+            long result = compute(ms * 1_000_000);
+            long wallMs = (System.nanoTime() - start) / 1_000_000;
+            send(ex, 200, dyno + " computed " + ms + "ms of CPU in " + wallMs + "ms (" + (result & 0xff) + ")\n");
+        });
         server.createContext("/stream", ex -> {
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             int chunks = Math.min(Integer.parseInt(q.getOrDefault("chunks", "5")), 600);
@@ -70,6 +82,21 @@ public final class Web {
             System.out.println("SIGTERM received, shutting down");
             server.stop(0);
         }));
+    }
+
+    /** Computes (xorshift rounds) until this thread has used {@code cpuNanos} of CPU time; the last value. */
+    private static long compute(long cpuNanos) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long until = threads.getCurrentThreadCpuTime() + cpuNanos;
+        long x = System.nanoTime() | 1;
+        do {
+            for (int i = 0; i < 20_000; i++) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+            }
+        } while (threads.getCurrentThreadCpuTime() < until);
+        return x;
     }
 
     /** Multiplier of the mean work time: 1 for fixed, heavy-tailed otherwise (mean about 1). */

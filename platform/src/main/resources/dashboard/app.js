@@ -99,6 +99,15 @@
     return el("span", { class: "mem", title: pct.toFixed(1) + "% of " + mb(d.quota_bytes) }, bar, mb(d.rss_bytes) + " / " + mb(d.quota_bytes));
   }
 
+  function cpu(d) {
+    if (d.cpu_cores === undefined) return el("span", { class: "muted" }, "–");
+    const used = Math.round(100 * d.cpu_cores) + "%";
+    if (!(d.cpu_limit_cores > 0)) return el("span", { class: "mem", title: "of one core; not limited" }, used);
+    const pct = (100 * d.cpu_cores) / d.cpu_limit_cores;
+    const bar = el("span", { class: "bar" + (pct > 95 ? " over" : pct > 80 ? " warn" : "") }, el("span", { style: "width:" + Math.min(100, pct).toFixed(1) + "%" }));
+    return el("span", { class: "mem", title: pct.toFixed(1) + "% of its limit" }, bar, used + " / " + Math.round(100 * d.cpu_limit_cores) + "%");
+  }
+
   function renderDynos(dynos) {
     $("#dynos tbody").replaceChildren(...dynos.map((d) => {
       const button = el("button", { "data-restart": d.name }, "Restart");
@@ -106,7 +115,7 @@
       return el("tr", { "data-dyno": d.name, "data-state": d.state },
         el("td", {}, d.name), el("td", {}, el("span", { class: "state " + d.state }, d.state)),
         el("td", {}, d.state === "up" || d.state === "starting" ? age(d.age_seconds) : "–"),
-        el("td", {}, d.port || "–"), el("td", {}, memory(d)), el("td", {}, button));
+        el("td", {}, d.port || "–"), el("td", {}, cpu(d)), el("td", {}, memory(d)), el("td", {}, button));
     }));
   }
 

@@ -57,6 +57,41 @@ class BenchEndToEndTest {
         assertThat(dom.split("class=\"point\"", -1).length - 1).isEqualTo(10);
     }
 
+    @Test
+    @Timeout(180)
+    void noScaleMeasuresTheRunningFormationWithAWeightedMixAndLeavesItAsItWas() throws Exception {
+        TestApps.helloApp(dir);
+        try (var daemon = TestApps.start(dir, TestApps.lines(), java.util.List.of("web=2"), null)) {
+            DaemonRoutingTest.awaitUp(daemon, 2);
+            CliTest.Result r = CliTest.dyno("bench", "--dir", dir.toString(), "--no-scale", "--duration", "2s",
+                    "--warmup", "1s", "--concurrency", "4", "--path", "/cpu?ms=5:3", "--path", "/:1",
+                    "--header", "X-Bench: 1", "--out", dir.resolve("b.html").toString(), "--json");
+            assertThat(r.status()).as(r.err()).isZero();
+            JsonNode json = new ObjectMapper().readTree(r.out());
+            assertThat(json.path("path").asText()).isEqualTo("/cpu?ms=5:3, /:1 (1 header)");
+            assertThat(json.path("steps")).hasSize(1);
+            assertThat(json.path("steps").get(0).path("dynos").asInt()).isEqualTo(2);
+            assertThat(json.path("steps").get(0).path("errors").asLong()).isZero();
+            assertThat(json.path("host_cores").asInt()).isPositive();
+            assertThat(r.err()).doesNotContain("scaling");
+            assertThat(daemon.manager().formation().toString()).startsWith("web=2:");
+        }
+    }
+
+    @Test
+    void badRequestFlagsAreUsageErrorsNamingTheFlag() {
+        for (java.util.List<String> args : java.util.List.of(
+                java.util.List.of("--path", "cpu"), java.util.List.of("--header", "nocolon"),
+                java.util.List.of("--method", "G T"), java.util.List.of("--no-scale", "--scale", "web=1"),
+                java.util.List.of("--body", "x", "--body-file", "y"))) {
+            java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("bench", "--dir", dir.toString()));
+            all.addAll(args);
+            CliTest.Result r = CliTest.dyno(all.toArray(String[]::new));
+            assertThat(r.status()).as(args.toString()).isEqualTo(2);
+            assertThat(r.err()).as(args.toString()).contains(args.get(0));
+        }
+    }
+
     private String chromium(Path chromium, String... args) throws Exception {
         Path profile = Files.createTempDirectory(dir, "chromium");
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(chromium.toString(), "--headless",

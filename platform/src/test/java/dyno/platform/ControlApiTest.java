@@ -1,6 +1,7 @@
 package dyno.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,6 +92,23 @@ class ControlApiTest {
     void oversizedBodyGets422() throws Exception {
         String big = "{\"updates\":[{\"type\":\"web\",\"quantity\":1,\"pad\":\"" + "x".repeat(100_000) + "\"}]}";
         assertThat(send("PATCH", "/apps/" + info.app() + "/formation", big, bearer()).statusCode()).isEqualTo(422);
+    }
+
+    @Test
+    void dynosCarryTheirCpuAndMemoryUseAgainstTheirSizesLimits() throws Exception {
+        // examples/hello's CPU-bound endpoint computes for its CPU time, whatever the wall time
+        assertThat(TestApps.get(daemon.routerPort(), "/cpu?ms=30").body()).matches("web\\.1 computed 30ms of CPU in \\d+ms \\(\\d+\\)\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(send("GET", "/apps/" + info.app() + "/dynos/web.1",
+                null, bearer()).body()).has("memory_rss_bytes"));
+        JsonNode web = JSON.readTree(send("GET", "/apps/" + info.app() + "/dynos/web.1", null, bearer()).body());
+        assertThat(web.path("memory_quota_bytes").asLong()).isEqualTo(512L << 20);
+        assertThat(web.path("memory_rss_bytes").asLong()).isPositive();
+        // 0.25 core per 1X by default where the kernel enforces sizes, else none
+        assertThat(web.path("cpu_limit_cores").asDouble()).isEqualTo(web.path("limits_enforced").asBoolean() ? 0.25 : 0.0);
+        assertThat(web.has("cpu_cores")).isTrue();
+        JsonNode sizes = JSON.readTree(send("GET", "/dyno-sizes", null, bearer()).body());
+        assertThat(sizes).extracting(s -> s.path("cpu_share").asInt()).contains(1, 2, 0);
+        assertThat(sizes).extracting(s -> s.path("dedicated_cores").asInt()).contains(0, 2, 8);
     }
 
     @Test

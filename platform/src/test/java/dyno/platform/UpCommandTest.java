@@ -153,6 +153,16 @@ class UpCommandTest {
     }
 
     @Test
+    void aCpuShareOutOfRangeIsAOneLineUsageError() throws Exception {
+        Path app = helloApp();
+        CliTest.Result r = CliTest.dyno("up", "--dir", app.toString(), "--port", "0", "--cpu-per-1x", "2000");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().lines()).singleElement().asString()
+                .isEqualTo("dyno up: --cpu-per-1x: 2000.0 (expected: 0..1024 cores, 0 for no CPU limit)");
+        assertNothingLeftRunning(app);
+    }
+
+    @Test
     void badHealthSettingsAreOneLineUsageErrorsAsOnTheRouterAlone() throws Exception {
         Path app = helloApp();
         for (String[] bad : new String[][] {{"--health-fall", "0", "a whole number from 1 to 1000"},

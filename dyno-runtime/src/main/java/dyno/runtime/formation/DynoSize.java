@@ -4,24 +4,48 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Dyno sizes with their memory quotas (Heroku's values). Names are case-insensitive. */
+/**
+ * Dyno sizes with their memory quotas (Heroku's values) and CPU: shared sizes get a share, a
+ * multiple of the machine's 1X share ({@code --cpu-per-1x}, Heroku's "CPU share" 1x, 2x);
+ * Performance sizes get dedicated cores (Heroku's 100%: Performance-M 2, Performance-L 8, PX 8 as
+ * the legacy Performance-L). Names are case-insensitive.
+ */
 public enum DynoSize {
-    ECO("eco", "Eco", 512),
-    BASIC("basic", "Basic", 512),
-    STANDARD_1X("standard-1x", "Standard-1X", 512),
-    STANDARD_2X("standard-2x", "Standard-2X", 1024),
-    PX("px", "PX", 6144),
-    PERFORMANCE_M("performance-m", "Performance-M", 2560),
-    PERFORMANCE_L("performance-l", "Performance-L", 14336);
+    ECO("eco", "Eco", 512, 1, 0),
+    BASIC("basic", "Basic", 512, 1, 0),
+    STANDARD_1X("standard-1x", "Standard-1X", 512, 1, 0),
+    STANDARD_2X("standard-2x", "Standard-2X", 1024, 2, 0),
+    PX("px", "PX", 6144, 0, 8),
+    PERFORMANCE_M("performance-m", "Performance-M", 2560, 0, 2),
+    PERFORMANCE_L("performance-l", "Performance-L", 14336, 0, 8);
 
     private final String id;
     private final String displayName;
     private final int memoryMb;
+    private final int cpuShare;
+    private final int dedicatedCores;
 
-    DynoSize(String id, String displayName, int memoryMb) {
+    DynoSize(String id, String displayName, int memoryMb, int cpuShare, int dedicatedCores) {
         this.id = id;
         this.displayName = displayName;
         this.memoryMb = memoryMb;
+        this.cpuShare = cpuShare;
+        this.dedicatedCores = dedicatedCores;
+    }
+
+    /** CPU share of a shared size in 1X shares (1 for 1X, 2 for 2X); 0 for a size with dedicated cores. */
+    public int cpuShare() {
+        return cpuShare;
+    }
+
+    /** Cores a Performance size has to itself (capped at the machine's); 0 for a shared size. */
+    public int dedicatedCores() {
+        return dedicatedCores;
+    }
+
+    /** Cores this size may use on a machine of {@code machineCores} when a 1X share is {@code cpuPer1x} cores. */
+    public double cpuCores(double cpuPer1x, int machineCores) {
+        return dedicatedCores > 0 ? Math.min(dedicatedCores, machineCores) : Math.min(cpuShare * cpuPer1x, machineCores);
     }
 
     /** Lower-case API name, e.g. {@code standard-1x}. */

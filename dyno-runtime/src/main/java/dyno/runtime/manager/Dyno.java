@@ -28,6 +28,12 @@ final class Dyno {
     Instant upSince;
     int crashes;
     Instant lastR14 = Instant.EPOCH;
+    /** OOM kills of the current run's cgroup already reported as R15. */
+    long oomKills;
+    /** The current run's CPU time at the previous sample; null before the first. */
+    CpuSample cpuSample;
+    /** CPU used between the last two samples, in cores; -1 when not measured. */
+    double cpuCores = -1;
     /** Why the current process is ending: null when it was not asked to. */
     Stop stop;
     /** Restart, boot or kill timer. */

@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dyno.runtime.app.App;
 import dyno.runtime.app.ProcessType;
+import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.formation.FormationStore;
 import dyno.runtime.formation.ScaleChange;
 import dyno.runtime.log.LogLine;
+import dyno.runtime.process.CgroupHierarchy;
 import dyno.runtime.process.PidRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>All state is owned by one manager thread; public methods may be called from any thread.
  */
 public final class DynoManager implements DynoRuntime {
+    /** The name manager-wide events are logged under: {@code dyno[manager]}. */
+    public static final String MANAGER = "manager";
     private static final Logger logger = LoggerFactory.getLogger(DynoManager.class);
     /** Longest time between two scans of /proc, whatever the memory sample interval. */
     private static final long SCAN_INTERVAL_MS = 1_000;
@@ -57,6 +61,9 @@ public final class DynoManager implements DynoRuntime {
     private final FormationStore store;
     private final DynoProcesses processes;
     private final MemoryWatch memory;
+    /** Where dyno cgroups are made; empty where none can be. */
+    private final java.util.Optional<CgroupHierarchy> cgroups;
+    private final SizeLimits limits;
     private final DynoOutput output;
     private final DynoRuns runs;
     private final ScheduledExecutorService exec;
@@ -67,6 +74,7 @@ public final class DynoManager implements DynoRuntime {
     private volatile Formation formation;
     private volatile List<DynoInfo> snapshot = List.of();
     private volatile Map<String, Long> resident = Map.of();
+    private volatile Map<String, ResourceUsage> usage = Map.of();
     private volatile boolean closed;
     private volatile AppIntent intent = AppIntent.STOPPED;
     private final OneOffs oneOffs;
@@ -85,8 +93,11 @@ public final class DynoManager implements DynoRuntime {
         this.listener = requireNonNull(listener, "listener");
         this.clock = requireNonNull(clock, "clock");
         this.store = new FormationStore(app.stateDir().resolve("formation.json"));
-        this.processes = new DynoProcesses(new PidRegistry(app.stateDir().resolve("pids")));
         this.memory = new MemoryWatch(settings);
+        this.cgroups = CgroupHierarchy.host();
+        this.limits = new SizeLimits(settings.cpuPer1x(), Runtime.getRuntime().availableProcessors(),
+                cgroups.map(CgroupHierarchy::pins).orElse(false), memory);
+        this.processes = new DynoProcesses(new PidRegistry(app.stateDir().resolve("pids")), cgroups, limits);
         this.output = new DynoOutput(this.clock, this::emit);
         this.config = app.env();
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -225,6 +236,7 @@ public final class DynoManager implements DynoRuntime {
         requireNonNull(initial, "initial");
         call(() -> {
             cleanLeftovers();
+            event(MANAGER, SizeEnforcement.describe(cgroups, settings.cpuPer1x(), limits));
             apply(app.fit(initial));
             // one scan of /proc a tick for all dynos: keeps each tree known and samples its memory
             long scanMs = Math.min(SCAN_INTERVAL_MS, settings.memorySampleInterval().toMillis());
@@ -298,6 +310,17 @@ public final class DynoManager implements DynoRuntime {
     /** Resident memory of each running dyno's process tree at the last scan, in bytes. */
     public Map<String, Long> residentBytes() {
         return resident;
+    }
+
+    /** CPU and memory each running dyno used at the last scan, against its size's limits. */
+    @Override
+    public Map<String, ResourceUsage> usage() {
+        return usage;
+    }
+
+    /** Whether the kernel enforces each size's CPU and memory limits here (else memory is only sampled). */
+    public boolean sizesEnforced() {
+        return cgroups.map(CgroupHierarchy::enforces).orElse(false);
     }
 
     /**
@@ -632,14 +655,28 @@ public final class DynoManager implements DynoRuntime {
         processes.scan(scanned);
         oneOffs.reapAttached();
         Map<String, Long> sampled = new TreeMap<>(DynoManager::compareNames);
+        Map<String, ResourceUsage> used = new TreeMap<>(DynoManager::compareNames);
         Instant now = clock.instant();
+        boolean enforced = sizesEnforced();
         for (Dyno d : running) {
             long rss = d.tree == null ? 0 : d.tree.residentBytes();
             if (detached.contains(d)) {
                 continue; // a successor booting or a replaced run stopping: the slot's figure is its current run's
             }
+            sampleCpu(d);
             sampled.put(d.name, rss);
+            DynoSize size = d.launchedSize != null ? d.launchedSize : d.size;
+            boolean limited = enforced && d.tree != null && d.tree.cgroup().isPresent();
+            used.put(d.name, new ResourceUsage(rss, memory.quota(size), d.cpuCores,
+                    d.cpuSample == null ? -1 : d.cpuSample.cpuNanos(), limited ? limits.cpuCores(size) : 0, limited));
             if (d.stop != null) {
+                continue;
+            }
+            if (oomKilled(d)) {
+                // the kernel ended a process at twice the quota: Heroku's R15, and the rest of the dyno goes too
+                event(d.name, "Error R15 (Memory quota vastly exceeded)");
+                event(d.name, "Stopping process with SIGKILL");
+                processes.signal(d, true);
                 continue;
             }
             MemoryWatch.Verdict verdict = memory.judge(d, rss, now);
@@ -649,6 +686,35 @@ public final class DynoManager implements DynoRuntime {
             }
         }
         resident = java.util.Collections.unmodifiableMap(sampled);
+        usage = java.util.Collections.unmodifiableMap(used);
+    }
+
+    /** Samples the CPU time of {@code d}'s cgroup: {@code d.cpuCores} is what it used since the last sample. */
+    private static void sampleCpu(Dyno d) {
+        java.util.OptionalLong nanos = d.tree == null ? java.util.OptionalLong.empty()
+                : d.tree.cgroup().map(c -> c.cpuNanos()).orElse(java.util.OptionalLong.empty());
+        if (nanos.isEmpty()) {
+            d.cpuCores = -1;
+            return;
+        }
+        CpuSample now = new CpuSample(nanos.getAsLong(), System.nanoTime());
+        if (d.cpuSample != null) {
+            double cores = now.coresSince(d.cpuSample);
+            if (cores >= 0) {
+                d.cpuCores = cores;
+            }
+        }
+        d.cpuSample = now;
+    }
+
+    /** Whether the kernel's OOM killer ended a process of {@code d}'s run since this was last asked. */
+    static boolean oomKilled(Dyno d) {
+        long kills = d.tree == null ? 0 : d.tree.cgroup().map(c -> c.oomKills()).orElse(0L);
+        if (kills > d.oomKills) {
+            d.oomKills = kills;
+            return true;
+        }
+        return false;
     }
 
     private void setState(Dyno d, DynoState next) {

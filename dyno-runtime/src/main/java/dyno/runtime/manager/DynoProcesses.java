@@ -1,6 +1,8 @@
 package dyno.runtime.manager;
 
+import dyno.runtime.formation.DynoSize;
 import dyno.runtime.process.Cgroup;
+import dyno.runtime.process.CgroupHierarchy;
 import dyno.runtime.process.PidRegistry;
 import dyno.runtime.process.ProcessId;
 import dyno.runtime.process.ProcessTable;
@@ -39,10 +41,15 @@ final class DynoProcesses {
     private static final int ANCHOR_WAIT_STEPS = 5_000;
 
     private final PidRegistry pids;
+    /** Where dyno cgroups are made; empty where none can be. */
+    private final Optional<CgroupHierarchy> cgroups;
+    private final SizeLimits limits;
     private final List<Cgroup> emptied = new java.util.ArrayList<>();
 
-    DynoProcesses(PidRegistry pids) {
+    DynoProcesses(PidRegistry pids, Optional<CgroupHierarchy> cgroups, SizeLimits limits) {
         this.pids = pids;
+        this.cgroups = cgroups;
+        this.limits = limits;
         if (ProcessHandle.current().pid() == 1) {
             // the JVM reaps only its own children; orphans re-parented to PID 1 would stay zombies
             logger.warn("running as PID 1: orphaned processes of dynos will never be reaped and stay zombies;"
@@ -50,9 +57,16 @@ final class DynoProcesses {
         }
     }
 
-    /** Ends what a killed manager left behind; returns the dynos it belonged to. */
+    /** Ends what a killed manager left behind, and removes its empty cgroups; returns the dynos it belonged to. */
     List<String> killLeftovers() {
-        return pids.killLeftovers();
+        List<String> killed = pids.killLeftovers();
+        cgroups.ifPresent(h -> {
+            int stale = h.removeStale();
+            if (stale > 0) {
+                logger.info("removed {} empty cgroups of dyno managers that are gone", stale);
+            }
+        });
+        return killed;
     }
 
     /** A builder for {@code command} in a session of its own, behind the gate. */
@@ -70,11 +84,15 @@ final class DynoProcesses {
                 .orElse(null);
         if (d.tree != null) {
             // leader and anchor into the run's own cgroup before anything else can fork
-            Optional<Cgroup> cgroup = Cgroup.create(d.name);
+            DynoSize size = d.launchedSize != null ? d.launchedSize : d.size;
+            Optional<Cgroup> cgroup = cgroups.flatMap(h -> h.create(d.name, limits.acquire(d, size)));
+            d.oomKills = 0;
+            d.cpuSample = null;
             if (cgroup.isPresent() && d.tree.known().stream().allMatch(id -> cgroup.get().add(id.pid()))) {
                 d.tree.cgroup(cgroup.get());
             } else {
                 cgroup.ifPresent(Cgroup::remove);
+                limits.release(d);
             }
             pids.record(d.recordKey, d.tree);
         } else {
@@ -157,6 +175,7 @@ final class DynoProcesses {
         if (d.tree != null) {
             d.tree.cgroup().ifPresent(emptied::add);
         }
+        limits.release(d);
         d.tree = null;
         pids.forget(d.recordKey);
         removeEmptied();

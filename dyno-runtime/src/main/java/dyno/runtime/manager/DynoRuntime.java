@@ -55,6 +55,11 @@ public interface DynoRuntime extends AutoCloseable {
         return Map.of();
     }
 
+    /** CPU and memory each running dyno uses against its size's limits, where the runtime measures them. */
+    default Map<String, ResourceUsage> usage() {
+        return Map.of();
+    }
+
     /** Stops watching and releases the runtime's resources (what happens to the dynos is the runtime's). */
     @Override
     void close();

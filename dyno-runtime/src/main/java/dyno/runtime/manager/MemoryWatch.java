@@ -17,7 +17,11 @@ final class MemoryWatch {
     }
 
     long quota(Dyno d) {
-        return settings.memoryQuotaOverrideBytes() > 0 ? settings.memoryQuotaOverrideBytes() : d.size.memoryBytes();
+        return quota(d.size);
+    }
+
+    long quota(dyno.runtime.formation.DynoSize size) {
+        return settings.memoryQuotaOverrideBytes() > 0 ? settings.memoryQuotaOverrideBytes() : size.memoryBytes();
     }
 
     /** Judges {@code rss} of {@code d} at {@code now}; an R14 verdict records the time. */

@@ -9,73 +9,78 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cgroup (v2) of one dyno run, where one can be made: every process forked inside it stays in
- * it, whatever it does to its session or parent, and nothing else is ever put there, so its
- * {@code cgroup.procs} are the dyno's. No controller is enabled: it only groups. Where cgroup v2 is
- * not mounted or not writable (no root, a read-only {@code /sys/fs/cgroup}), dynos run without one.
+ * The cgroup of one dyno run, where one can be made: every process forked inside it stays in it,
+ * whatever it does to its session or parent, and nothing else is ever put there, so its
+ * {@code cgroup.procs} are the dyno's. It may span several directories (cgroup v1 has one hierarchy
+ * per controller); the first one groups (its {@code cgroup.procs} lists the members). It carries
+ * the size's limits where the {@link CgroupHierarchy} allows them. Where no cgroup can be made (no
+ * root, a read-only {@code /sys/fs/cgroup}), dynos run without one.
  */
 public final class Cgroup {
     private static final Logger logger = LoggerFactory.getLogger(Cgroup.class);
-    private static final AtomicLong SEQUENCE = new AtomicLong();
-    private static final Optional<Path> BASE = findBase();
 
-    private final Path dir;
+    private final List<Path> dirs;
 
-    private Cgroup(Path dir) {
-        this.dir = dir;
+    private Cgroup(List<Path> dirs) {
+        if (dirs.isEmpty()) {
+            throw new IllegalArgumentException("dirs: empty (expected: at least one cgroup directory)");
+        }
+        this.dirs = List.copyOf(dirs);
     }
 
     /** The cgroup at {@code dir}, as recorded earlier; it may be gone. */
     public static Cgroup at(Path dir) {
-        return new Cgroup(requireNonNull(dir, "dir"));
+        return new Cgroup(List.of(requireNonNull(dir, "dir")));
+    }
+
+    /** The cgroup spanning {@code dirs} (the grouping one first), as recorded earlier; they may be gone. */
+    public static Cgroup at(List<Path> dirs) {
+        return new Cgroup(requireNonNull(dirs, "dirs"));
     }
 
     /** Whether dynos get cgroups of their own here. */
     public static boolean available() {
-        return BASE.isPresent();
+        return CgroupHierarchy.host().isPresent();
     }
 
-    /** A new, empty cgroup for a run of {@code dyno}; empty where none can be made. */
+    /** A new, empty cgroup with no limit for a run of {@code dyno}; empty where none can be made. */
     public static Optional<Cgroup> create(String dyno) {
-        if (BASE.isEmpty()) {
-            return Optional.empty();
-        }
-        Path dir = BASE.get().resolve("dyno-" + ProcessHandle.current().pid() + "-" + dyno + "-"
-                + SEQUENCE.incrementAndGet());
-        try {
-            Files.createDirectory(dir);
-            return Optional.of(new Cgroup(dir));
-        } catch (IOException e) {
-            logger.debug("cannot create cgroup {}", dir, e);
-            return Optional.empty();
-        }
+        return CgroupHierarchy.host().flatMap(h -> h.create(dyno, CgroupLimits.NONE));
     }
 
+    /** The grouping directory. */
     public Path dir() {
-        return dir;
+        return dirs.get(0);
     }
 
-    /** Moves {@code pid} (and the children it forks from now on) into this cgroup. */
+    /** Every directory of this cgroup, the grouping one first. */
+    public List<Path> dirs() {
+        return dirs;
+    }
+
+    /** Moves {@code pid} (and the children it forks from now on) into this cgroup, in every hierarchy. */
     public boolean add(long pid) {
-        try {
-            Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
-            return true;
-        } catch (IOException e) {
-            logger.debug("cannot move {} into {}", pid, dir, e);
-            return false;
+        for (Path dir : dirs) {
+            try {
+                Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
+            } catch (IOException e) {
+                logger.debug("cannot move {} into {}", pid, dir, e);
+                return false;
+            }
         }
+        return true;
     }
 
     /** The pids in this cgroup now; empty when it is gone. */
     public List<Long> pids() {
         List<Long> pids = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.US_ASCII)) {
+            for (String line : Files.readAllLines(dir().resolve("cgroup.procs"), StandardCharsets.US_ASCII)) {
                 if (!line.isBlank()) {
                     pids.add(Long.parseLong(line.trim()));
                 }
@@ -86,9 +91,31 @@ public final class Cgroup {
         return pids;
     }
 
-    /** SIGKILL to every process in the cgroup at once ({@code cgroup.kill}, Linux 5.14+). */
+    /** CPU time its processes used so far, in nanoseconds; empty where it is not accounted. */
+    public OptionalLong cpuNanos() {
+        for (Path dir : dirs) {
+            OptionalLong n = CgroupFiles.cpuNanos(dir);
+            if (n.isPresent()) {
+                return n;
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** How many of its processes the kernel's OOM killer has ended (0 without a memory controller). */
+    public long oomKills() {
+        for (Path dir : dirs) {
+            OptionalLong n = CgroupFiles.oomKills(dir);
+            if (n.isPresent()) {
+                return n.getAsLong();
+            }
+        }
+        return 0;
+    }
+
+    /** SIGKILL to every process in the cgroup at once ({@code cgroup.kill}, cgroup v2, Linux 5.14+). */
     public void kill() {
-        Path kill = dir.resolve("cgroup.kill");
+        Path kill = dir().resolve("cgroup.kill");
         if (Files.exists(kill)) {
             try {
                 Files.writeString(kill, "1");
@@ -98,45 +125,16 @@ public final class Cgroup {
         }
     }
 
-    /** Removes the cgroup once it is empty; whether it is gone. */
+    /** Removes the cgroup's directories once they are empty; whether all are gone. */
     public boolean remove() {
-        try {
-            Files.deleteIfExists(dir);
-            return true;
-        } catch (IOException busy) {
-            return false; // still populated: processes just killed have not exited yet
+        boolean gone = true;
+        for (int i = dirs.size() - 1; i >= 0; i--) {
+            try {
+                Files.deleteIfExists(dirs.get(i));
+            } catch (IOException busy) {
+                gone = false; // still populated: processes just killed have not exited yet
+            }
         }
-    }
-
-    private static Optional<Path> findBase() {
-        try {
-            Path mount = null;
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE SUPEROPTIONS
-                String[] f = line.split(" ");
-                int dash = List.of(f).indexOf("-");
-                if (dash > 0 && dash + 1 < f.length && "cgroup2".equals(f[dash + 1]) && "/".equals(f[3])) {
-                    mount = Path.of(f[4]);
-                    break;
-                }
-            }
-            if (mount == null) {
-                return Optional.empty();
-            }
-            String own = "/";
-            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
-                if (line.startsWith("0::")) {
-                    own = line.substring(3);
-                }
-            }
-            Path base = mount.resolve(own.substring(1));
-            if (!Files.isWritable(base) || !Files.isRegularFile(base.resolve("cgroup.procs"))) {
-                return Optional.empty();
-            }
-            return Optional.of(base);
-        } catch (IOException | RuntimeException e) {
-            logger.debug("no cgroup v2 for dynos", e);
-            return Optional.empty();
-        }
+        return gone;
     }
 }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Records the processes of every running dyno under {@code .dyno/pids/}, so that a manager started
  * after one that was killed can end the leftovers. A file holds {@code sid SID}, then {@code cgroup PATH}
- * when the dyno has a cgroup of its own, and then one {@link ProcessId} per line ({@code pid starttime bootid}): only a process that still has that
+ * per directory when the dyno has a cgroup of its own (v1: one per controller), and then one {@link ProcessId} per line ({@code pid starttime bootid}): only a process that still has that
  * start time, in the same boot, or that is proven part of the tree through one, is ever signalled.
  */
 public final class PidRegistry {
@@ -28,7 +28,7 @@ public final class PidRegistry {
     /** Records the processes now known to make up {@code dyno}. */
     public void record(String dyno, ProcessTree tree) {
         StringBuilder content = new StringBuilder("sid ").append(tree.sid()).append('\n');
-        tree.cgroup().ifPresent(c -> content.append("cgroup ").append(c.dir()).append('\n'));
+        tree.cgroup().ifPresent(c -> c.dirs().forEach(dir -> content.append("cgroup ").append(dir).append('\n')));
         tree.known().forEach(id -> content.append(id).append('\n'));
         try {
             AtomicFile.write(dir.resolve(dyno + ".pid"), content.toString().getBytes(StandardCharsets.UTF_8));
@@ -105,17 +105,17 @@ public final class PidRegistry {
         }
         long sid = Long.parseLong(lines.get(0).substring(4).trim());
         List<ProcessId> known = new ArrayList<>();
-        Cgroup cgroup = null;
+        List<Path> cgroup = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.startsWith("cgroup ")) {
-                cgroup = Cgroup.at(Path.of(line.substring(7).trim()));
+                cgroup.add(Path.of(line.substring(7).trim()));
             } else if (!line.isBlank()) {
                 known.add(ProcessId.parse(line));
             }
         }
         ProcessTree tree = new ProcessTree(sid, known);
-        if (cgroup != null) {
-            tree.cgroup(cgroup);
+        if (!cgroup.isEmpty()) {
+            tree.cgroup(Cgroup.at(cgroup));
         }
         return tree;
     }

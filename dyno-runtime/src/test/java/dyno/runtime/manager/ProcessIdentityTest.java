@@ -164,8 +164,8 @@ class ProcessIdentityTest {
     }
 
     private static Path cgroupBase() throws Exception {
-        Path probe = Cgroup.create("probe").orElseThrow().dir();
-        Files.delete(probe);
-        return probe.getParent();
+        Cgroup probe = Cgroup.create("probe").orElseThrow();
+        assertThat(probe.remove()).isTrue(); // every hierarchy's directory, not only the grouping one
+        return probe.dir().getParent();
     }
 }

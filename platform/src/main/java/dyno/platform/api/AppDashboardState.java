@@ -57,6 +57,10 @@ final class AppDashboardState implements Supplier<ObjectNode> {
             if (u != null) {
                 o.put("rss_bytes", u.residentBytes()).put("quota_bytes", u.quotaBytes());
             }
+            dyno.runtime.manager.ResourceUsage r = manager.usage().get(d.name());
+            if (r != null && r.cpuCores() >= 0) {
+                o.put("cpu_cores", r.cpuCores()).put("cpu_limit_cores", r.cpuLimitCores());
+            }
         }
         addTraffic(n, metrics.history(), logs);
         return n;

@@ -32,7 +32,7 @@ final class DynoResource implements Resource {
     @Override
     public void register(RouteTable routes) {
         routes.add("GET", "/apps/{app}/dynos", r -> r.json(200, list()));
-        routes.add("GET", "/apps/{app}/dynos/{dyno}", r -> r.json(200, Shapes.dyno(app, dyno(r.param("dyno")))));
+        routes.add("GET", "/apps/{app}/dynos/{dyno}", r -> r.json(200, usage(dyno(r.param("dyno")))));
         routes.add("DELETE", "/apps/{app}/dynos", r -> {
             Request.await(restart.apply(null));
             r.accepted();
@@ -47,8 +47,12 @@ final class DynoResource implements Resource {
 
     private ArrayNode list() {
         ArrayNode list = JSON.createArrayNode();
-        manager.dynos().forEach(d -> list.add(Shapes.dyno(app, d)));
+        manager.dynos().forEach(d -> list.add(usage(d)));
         return list;
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode usage(DynoInfo d) {
+        return Shapes.dyno(app, d, manager.usage().get(d.name()));
     }
 
     private DynoInfo dyno(String name) {

@@ -7,6 +7,7 @@ import dyno.runtime.app.App;
 import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.manager.DynoInfo;
+import dyno.runtime.manager.ResourceUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -74,6 +75,25 @@ final class Shapes {
         return n;
     }
 
+    /**
+     * {@code d} with what it used at the manager's last sample: {@code cpu_cores} (-1: not measured),
+     * {@code cpu_seconds} (CPU time of its current process since it started, -1: not measured),
+     * {@code cpu_limit_cores} (0: not limited), {@code memory_rss_bytes}, {@code memory_quota_bytes},
+     * {@code limits_enforced} (by the kernel, else memory is only sampled); unchanged when not sampled.
+     */
+    static ObjectNode dyno(App app, DynoInfo d, ResourceUsage u) {
+        ObjectNode n = dyno(app, d);
+        if (u != null) {
+            n.put("cpu_cores", Math.round(u.cpuCores() * 1000) / 1000.0);
+            n.put("cpu_seconds", u.cpuNanos() < 0 ? -1 : u.cpuNanos() / 1e9);
+            n.put("cpu_limit_cores", u.cpuLimitCores());
+            n.put("memory_rss_bytes", u.residentBytes());
+            n.put("memory_quota_bytes", u.quotaBytes());
+            n.put("limits_enforced", u.enforced());
+        }
+        return n;
+    }
+
     /** {@code {"id": "standard-1x", "name": "Standard-1X"}}, a formation's {@code dyno_size}. */
     static ObjectNode sizeRef(DynoSize s) {
         return JSON.createObjectNode().put("id", s.id()).put("name", s.displayName());
@@ -85,6 +105,9 @@ final class Shapes {
         n.put("memory_mb", s.memoryMb());
         n.put("dedicated_size", s == DynoSize.PERFORMANCE_M || s == DynoSize.PERFORMANCE_L || s == DynoSize.PX);
         n.put("private_space_only", false);
+        // Heroku's "CPU share" column: 1x, 2x for shared sizes; dedicated cores for Performance ones
+        n.put("cpu_share", s.cpuShare());
+        n.put("dedicated_cores", s.dedicatedCores());
         n.putObject("generation").put("id", id("generation", GENERATION)).put("name", GENERATION);
         return n;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -41,7 +42,9 @@ public final class LoadGenerator {
         sent.set(0);
         failed.set(0);
         Recorder recorder = new Recorder(3_600_000_000L, 3);
-        HttpRequest request = HttpRequest.newBuilder(plan.target()).timeout(Duration.ofSeconds(60)).GET().build();
+        List<HttpRequest> requests = plan.mix().requests(plan.target(), Duration.ofSeconds(60));
+        AtomicLong numbers = new AtomicLong();
+        LongFunction<HttpRequest> request = n -> requests.get(plan.mix().pathIndex(n));
         long start = System.nanoTime();
         long end = start + plan.duration().toNanos();
         AtomicLong slots = new AtomicLong();
@@ -51,7 +54,7 @@ public final class LoadGenerator {
             LongSupplier nextDue = plan.openLoop()
                     ? () -> start + (long) (slots.getAndIncrement() * intervalNanos)
                     : System::nanoTime;
-            Thread t = new Thread(() -> work(request, nextDue, end, recorder), "bench-" + i);
+            Thread t = new Thread(() -> work(request, numbers, nextDue, end, recorder), "bench-" + i);
             t.setDaemon(true);
             workers.add(t);
             t.start();
@@ -67,7 +70,8 @@ public final class LoadGenerator {
         return new LoadResult(sent.get(), failed.get(), seconds, h);
     }
 
-    private void work(HttpRequest request, LongSupplier nextDue, long end, Recorder recorder) {
+    private void work(LongFunction<HttpRequest> request, AtomicLong numbers, LongSupplier nextDue, long end,
+                      Recorder recorder) {
         while (!Thread.currentThread().isInterrupted()) {
             long due = nextDue.getAsLong();
             if (due >= end) {
@@ -79,7 +83,7 @@ public final class LoadGenerator {
             }
             boolean ok;
             try {
-                HttpResponse<Void> res = http.send(request, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> res = http.send(request.apply(numbers.getAndIncrement()), HttpResponse.BodyHandlers.discarding());
                 ok = res.statusCode() < 500;
             } catch (InterruptedException e) {
                 return;

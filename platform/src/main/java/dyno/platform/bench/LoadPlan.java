@@ -8,10 +8,19 @@ import java.time.Duration;
  * back to back, or open loop at {@code rate} requests/s (then {@code concurrency} caps the
  * connections in flight).
  *
+ * @param target where requests go: its scheme, host and port (and, without a {@code mix}, its path)
  * @param rate requests per second for an open loop, 0 for a closed loop
+ * @param mix  method, headers, body and weighted paths of the requests
  */
-public record LoadPlan(URI target, Duration duration, int concurrency, double rate) {
+public record LoadPlan(URI target, Duration duration, int concurrency, double rate, RequestMix mix) {
+    /** GETs of {@code target}. */
+    public LoadPlan(URI target, Duration duration, int concurrency, double rate) {
+        this(target, duration, concurrency, rate, RequestMix.get(target.getRawPath().isEmpty() ? "/"
+                : target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery())));
+    }
+
     public LoadPlan {
+        java.util.Objects.requireNonNull(mix, "mix");
         if (!"127.0.0.1".equals(target.getHost()) && !"localhost".equals(target.getHost()) && !"[::1]".equals(target.getHost())) {
             throw new IllegalArgumentException("target: " + target + " (expected: a loopback address)");
         }

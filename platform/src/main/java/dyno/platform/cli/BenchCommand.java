@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dyno.platform.bench.BenchReport;
 import dyno.platform.bench.BenchStep;
+import dyno.platform.bench.HostCpu;
 import dyno.platform.bench.HtmlReport;
 import dyno.platform.bench.LoadGenerator;
 import dyno.platform.bench.LoadPlan;
 import dyno.platform.bench.LoadResult;
+import dyno.platform.bench.RequestMix;
 import dyno.platform.client.ApiClient;
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.daemon.Daemon;
@@ -42,8 +44,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-f", "--procfile"}, paramLabel = "FILE", description = "Procfile to read when bench starts the app"
             + " (default: DIR/Procfile); relative to the current directory.")
     Path procfile;
-    @Option(names = "--path", description = "Request path (default: ${DEFAULT-VALUE}).", defaultValue = "/work?ms=20")
-    String path;
+    @Option(names = "--path", paramLabel = "/PATH[:WEIGHT]", defaultValue = "/work?ms=20",
+            description = "Request path; repeat for a mix, each taken in proportion to its weight, e.g."
+                    + " --path /cpu?ms=20:3 --path /:1 (default: ${DEFAULT-VALUE}).")
+    List<String> paths;
+    @Option(names = "--method", defaultValue = "GET", description = "Request method (default: ${DEFAULT-VALUE}).")
+    String method;
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "Request header; repeatable.")
+    List<String> headers = new ArrayList<>();
+    @Option(names = "--body", description = "Request body.")
+    String body;
+    @Option(names = "--body-file", paramLabel = "FILE", description = "Request body read from FILE.")
+    Path bodyFile;
+    @Option(names = "--no-scale", description = "Measure the formation as it is: one step at the current web"
+            + " quantity, nothing scaled (not with --scale).")
+    boolean noScale;
     @Option(names = "--scale", description = "Steps, e.g. web=1,2,4,8 (default: ${DEFAULT-VALUE}).", defaultValue = "web=1,2,4,8")
     String scale;
     @Option(names = "--duration", converter = DurationConverter.class, defaultValue = "20s",
@@ -67,14 +82,28 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Integer> steps = parseSteps(scale);
+        List<Integer> steps;
+        RequestMix mix;
+        try {
+            steps = parseSteps(scale);
+            mix = mix();
+            if (noScale && spec.commandLine().getParseResult().hasMatchedOption("--scale")) {
+                throw new IllegalArgumentException("--no-scale: not with --scale (it measures the formation as it is)");
+            }
+            if (noScale && compareBalance) {
+                throw new IllegalArgumentException("--no-scale: not with --compare-balance (that starts the app per strategy)");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e); // a usage error: exit 2
+        }
+        String path = mix.describe();
         if (duration.compareTo(Duration.ofMinutes(10)) > 0 || warmup.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("--duration/--warmup: at most 10m per step");
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         if (compareBalance) {
-            return compareBalance(steps.get(steps.size() - 1), stdout, stderr);
+            return compareBalance(steps.get(steps.size() - 1), mix, stdout, stderr);
         }
         Daemon started = null;
         if (DaemonInfo.readLive(dir.toAbsolutePath().normalize()).isEmpty()) {
@@ -88,7 +117,13 @@ final class BenchCommand implements Callable<Integer> {
         try {
             ApiClient api = ApiClient.forDir(dir);
             int originalWeb = webQuantity(api);
-            URI target = URI.create("http://127.0.0.1:" + api.daemon().routerPort() + path);
+            if (noScale) {
+                if (originalWeb < 1) {
+                    throw new IllegalArgumentException("--no-scale: the app runs no web dyno (scale web first)");
+                }
+                steps = List.of(originalWeb);
+            }
+            URI target = URI.create("http://127.0.0.1:" + api.daemon().routerPort() + "/");
             String mode = rate > 0 ? String.format(Locale.ROOT, "open loop at %.0f req/s (at most %d in flight)", rate, concurrency)
                     : "closed loop, " + concurrency + " connections";
             List<BenchStep> results = new ArrayList<>();
@@ -97,23 +132,34 @@ final class BenchCommand implements Callable<Integer> {
                 for (int i = 0; i < steps.size(); i++) {
                     int n = steps.get(i);
                     String label = String.format(Locale.ROOT, "step %d/%d web=%d", i + 1, steps.size(), n);
-                    progress(stderr, label + ": scaling...");
-                    scaleWeb(api, n);
+                    if (!noScale) {
+                        progress(stderr, label + ": scaling...");
+                        scaleWeb(api, n);
+                    } else {
+                        awaitWebUp(api, n);
+                    }
                     if (!warmup.isZero()) {
                         progress(stderr, label + ": warming up...");
-                        load.run(new LoadPlan(target, warmup, concurrency, rate));
+                        load.run(new LoadPlan(target, warmup, concurrency, rate, mix));
                     }
-                    LoadResult r = runWithProgress(load, new LoadPlan(target, duration, concurrency, rate), label, stderr);
-                    results.add(BenchStep.of(n, r));
+                    java.util.Optional<HostCpu> before = HostCpu.read();
+                    Map<String, Double> cpuBefore = webCpuSeconds(api);
+                    LoadResult r = runWithProgress(load, new LoadPlan(target, duration, concurrency, rate, mix), label, stderr);
+                    double busy = before.flatMap(b -> HostCpu.read().map(a -> a.busySince(b))).orElse(-1.0);
+                    double dynoCores = coresUsed(cpuBefore, webCpuSeconds(api), r.seconds());
+                    results.add(BenchStep.of(n, r).withCpu(webCpuShare(api), dynoCores, busy));
                 }
             } finally {
-                scaleWeb(api, originalWeb);
+                if (!noScale) {
+                    scaleWeb(api, originalWeb);
+                }
             }
             if (TTY) {
                 stderr.print("\r\033[K");
                 stderr.flush();
             }
-            BenchReport report = new BenchReport(api.daemon().app(), path, mode, duration.toMillis() / 1000.0, results);
+            BenchReport report = new BenchReport(api.daemon().app(), path, mode, duration.toMillis() / 1000.0, results,
+                    Runtime.getRuntime().availableProcessors());
             if (json) {
                 stdout.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.json()));
             } else {
@@ -131,7 +177,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private int compareBalance(int dynos, PrintWriter stdout, PrintWriter stderr) throws Exception {
+    private int compareBalance(int dynos, RequestMix mix, PrintWriter stdout, PrintWriter stderr) throws Exception {
+        String path = mix.describe();
         Path abs = dir.toAbsolutePath().normalize();
         if (DaemonInfo.readLive(abs).isPresent()) {
             throw new IllegalArgumentException("--compare-balance starts the app once per strategy: stop it first with: dyno down --dir " + abs);
@@ -146,20 +193,20 @@ final class BenchCommand implements Callable<Integer> {
                     .withProcfile(procfile), line -> { })) {
                 ApiClient api = ApiClient.forDir(dir);
                 scaleWeb(api, dynos);
-                URI target = URI.create("http://127.0.0.1:" + daemon.routerPort() + path);
+                URI target = URI.create("http://127.0.0.1:" + daemon.routerPort() + "/");
                 LoadGenerator load = new LoadGenerator();
                 if (targetRate <= 0) {
                     progress(stderr, label + ": measuring capacity (closed loop)...");
                     LoadResult capacity = load.run(new LoadPlan(target, warmup.isZero() ? Duration.ofSeconds(5) : warmup,
-                            concurrency, 0));
+                            concurrency, 0, mix));
                     targetRate = Math.max(1, 0.7 * capacity.throughput());
                     stderr.println(String.format(Locale.ROOT, "%nCapacity %.1f req/s: comparing at 70%%, %.1f req/s",
                             capacity.throughput(), targetRate));
                 } else if (!warmup.isZero()) {
                     progress(stderr, label + ": warming up...");
-                    load.run(new LoadPlan(target, warmup, concurrency, targetRate));
+                    load.run(new LoadPlan(target, warmup, concurrency, targetRate, mix));
                 }
-                LoadResult r = runWithProgress(load, new LoadPlan(target, duration, concurrency, targetRate), label, stderr);
+                LoadResult r = runWithProgress(load, new LoadPlan(target, duration, concurrency, targetRate, mix), label, stderr);
                 rows.add(new BalanceComparison.Row(balance.id(), BenchStep.of(dynos, r)));
             }
         }
@@ -172,6 +219,58 @@ final class BenchCommand implements Callable<Integer> {
         stdout.flush();
         stderr.flush();
         return 0;
+    }
+
+    /** The requests from {@code --method}, {@code --header}, {@code --body}/{@code --body-file} and {@code --path}. */
+    private RequestMix mix() throws java.io.IOException {
+        if (body != null && bodyFile != null) {
+            throw new IllegalArgumentException("--body, --body-file: one or the other, not both");
+        }
+        byte[] bytes = body != null ? body.getBytes(StandardCharsets.UTF_8) : null;
+        if (bodyFile != null) {
+            if (!Files.isRegularFile(bodyFile)) {
+                throw new IllegalArgumentException("--body-file: " + bodyFile + " (expected: a readable file)");
+            }
+            bytes = Files.readAllBytes(bodyFile);
+        }
+        return new RequestMix(method.toUpperCase(Locale.ROOT), headers.stream().map(RequestMix::parseHeader).toList(), bytes,
+                paths.stream().map(RequestMix::parsePath).toList());
+    }
+
+    /** The CPU limits of the web dynos added up, in cores; 0 where they are not enforced. */
+    private static double webCpuShare(ApiClient api) {
+        double cores = 0;
+        for (JsonNode d : api.get(api.appPath("/dynos"))) {
+            if (d.path("type").asText().equals("web") && d.path("limits_enforced").asBoolean()) {
+                cores += d.path("cpu_limit_cores").asDouble();
+            }
+        }
+        return cores;
+    }
+
+    /** CPU seconds each web dyno's process has used, from the manager's last sample; dynos not measured are left out. */
+    private static Map<String, Double> webCpuSeconds(ApiClient api) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (JsonNode d : api.get(api.appPath("/dynos"))) {
+            if (d.path("type").asText().equals("web") && d.path("cpu_seconds").asDouble(-1) >= 0) {
+                out.put(d.path("name").asText() + "@" + d.path("pid").asLong(), d.path("cpu_seconds").asDouble());
+            }
+        }
+        return out;
+    }
+
+    /** Cores the web dynos used between two readings {@code seconds} apart; -1 when none was measured twice. */
+    static double coresUsed(Map<String, Double> before, Map<String, Double> after, double seconds) {
+        double used = 0;
+        boolean any = false;
+        for (Map.Entry<String, Double> e : after.entrySet()) {
+            Double b = before.get(e.getKey()); // same dyno, same process
+            if (b != null && e.getValue() >= b) {
+                used += e.getValue() - b;
+                any = true;
+            }
+        }
+        return any && seconds > 0 ? used / seconds : -1;
     }
 
     static List<Integer> parseSteps(String scale) {
@@ -242,6 +341,10 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void scaleWeb(ApiClient api, int n) throws InterruptedException {
         api.patch(api.appPath("/formation"), Map.of("updates", List.of(Map.of("type", "web", "quantity", n))));
+        awaitWebUp(api, n);
+    }
+
+    private static void awaitWebUp(ApiClient api, int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             int up = 0;

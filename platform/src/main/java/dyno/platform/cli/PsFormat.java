@@ -39,7 +39,8 @@ final class PsFormat {
             for (JsonNode d : list) {
                 Instant since = Instant.parse(d.path("updated_at").asText());
                 out.append(d.path("name").asText()).append(": ").append(d.path("state").asText()).append(' ')
-                        .append(WHEN.format(since)).append(" (~ ").append(ago(Duration.between(since, now))).append(" ago)\n");
+                        .append(WHEN.format(since)).append(" (~ ").append(ago(Duration.between(since, now))).append(" ago)")
+                        .append(usage(d)).append('\n');
             }
         }
         if (!oneOffs.isEmpty()) {
@@ -56,6 +57,21 @@ final class PsFormat {
             }
         }
         return out.length() == 0 ? "No dynos running.\n" : out.toString();
+    }
+
+    /**
+     * {@code   cpu 24%/25%  mem 45M/512M}: CPU in percent of one core (used/limit; no limit shown when
+     * none), resident memory against the quota; empty when the dyno was not sampled.
+     */
+    static String usage(JsonNode d) {
+        if (!d.has("memory_rss_bytes")) {
+            return "";
+        }
+        double cpu = d.path("cpu_cores").asDouble(-1);
+        double limit = d.path("cpu_limit_cores").asDouble(0);
+        String used = cpu < 0 ? "-" : Math.round(cpu * 100) + "%";
+        return "  cpu " + used + (limit > 0 ? "/" + Math.round(limit * 100) + "%" : "")
+                + "  mem " + (d.path("memory_rss_bytes").asLong() >> 20) + "M/" + (d.path("memory_quota_bytes").asLong() >> 20) + "M";
     }
 
     /** {@code web=3:Standard-1X worker=1:Standard-1X}. */

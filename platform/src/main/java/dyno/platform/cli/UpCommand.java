@@ -70,6 +70,11 @@ final class UpCommand implements Callable<Integer> {
             description = "How the router picks a dyno: round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
     String balance;
 
+    @Option(names = "--cpu-per-1x", paramLabel = "CORES", defaultValue = "0.25",
+            description = "CPU a 1X share stands for where sizes are enforced by cgroups, in cores: Standard-2X gets"
+                    + " twice it, Performance sizes their own cores; 0 for no CPU limit (default: ${DEFAULT-VALUE}).")
+    double cpuPer1x;
+
     @Option(names = "--memory-quota", hidden = true, description = "Override every size's memory quota, in MB (tests).")
     long memoryQuotaMb;
 
@@ -156,7 +161,12 @@ final class UpCommand implements Callable<Integer> {
         if (threads != null) {
             router.threads(threads);
         }
-        ManagerSettings settings = ManagerSettings.defaults().withBootTimeout(bootTimeout).withStopTimeout(stopTimeout);
+        if (!(cpuPer1x >= 0 && cpuPer1x <= 1024)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--cpu-per-1x: " + cpuPer1x + " (expected: 0..1024 cores, 0 for no CPU limit)");
+        }
+        ManagerSettings settings = ManagerSettings.defaults().withBootTimeout(bootTimeout).withStopTimeout(stopTimeout)
+                .withCpuPer1x(cpuPer1x);
         if (memoryQuotaMb > 0) {
             settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
         }

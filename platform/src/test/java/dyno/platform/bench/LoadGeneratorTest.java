@@ -80,6 +80,32 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void sendsTheMethodHeadersAndBodyToEachPathInProportionToItsWeight() throws Exception {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> byPath = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        server.createContext("/mix", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("X-Bench") + " " + body);
+            byPath.computeIfAbsent(ex.getRequestURI().toString(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        RequestMix mix = new RequestMix("POST", java.util.List.of(RequestMix.parseHeader("X-Bench: yes")),
+                "{\"n\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.util.List.of(RequestMix.parsePath("/mix/a?x=1:3"), RequestMix.parsePath("/mix/b")));
+
+        LoadResult r = new LoadGenerator().run(new LoadPlan(target(), Duration.ofSeconds(1), 2, 0, mix));
+
+        assertThat(r.errors()).isZero();
+        assertThat(seen).containsExactly("POST yes {\"n\":1}");
+        int a = byPath.get("/mix/a?x=1").get();
+        int total = a + byPath.get("/mix/b").get();
+        assertThat(total).isEqualTo(r.requests());
+        // request n goes to /mix/a unless n % 4 == 3: exact whatever the concurrency
+        assertThat(a).isEqualTo(total / 4 * 3 + Math.min(total % 4, 3));
+    }
+
+    @Test
     void refusesNonLoopbackTargets() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                 new LoadPlan(URI.create("http://10.0.0.1/"), Duration.ofSeconds(1), 1, 0))
