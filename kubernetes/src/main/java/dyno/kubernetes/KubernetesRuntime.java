@@ -3,6 +3,8 @@ package dyno.kubernetes;
 import static java.util.Objects.requireNonNull;
 
 import dyno.runtime.app.App;
+import dyno.runtime.app.ProcessType;
+import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.formation.ScaleChange;
@@ -23,7 +25,6 @@ import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,9 +35,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,9 +153,9 @@ public final class KubernetesRuntime implements DynoRuntime {
     private void startInformer(SharedIndexInformer<?> informer, String doing) {
         try {
             informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw KubernetesException.of(doing + " in namespace " + settings.namespace(), server(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new KubernetesException("kubernetes: cannot " + doing + ": no first list from " + server()
                     + " within 30 s", e);
         } catch (InterruptedException e) {
@@ -408,8 +413,8 @@ public final class KubernetesRuntime implements DynoRuntime {
 
     private DynoInfo dyno(String name, String type, DynoState state, int port, Instant created, Instant now) {
         return new DynoInfo(name, type, state, formation.entry(type).map(FormationEntry::size)
-                .orElse(dyno.runtime.formation.DynoSize.STANDARD_1X), app.procfile().type(type)
-                .map(dyno.runtime.app.ProcessType::command).orElse(""), port, 0, created, now, 0, false);
+                .orElse(DynoSize.STANDARD_1X), app.procfile().type(type)
+                .map(ProcessType::command).orElse(""), port, 0, created, now, 0, false);
     }
 
     private void publishIntent(AppIntent next) {
@@ -448,7 +453,7 @@ public final class KubernetesRuntime implements DynoRuntime {
                     f.completeExceptionally(t);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             f.completeExceptionally(new IllegalStateException("the Kubernetes runtime is stopped"));
         }
         return f;
@@ -457,7 +462,7 @@ public final class KubernetesRuntime implements DynoRuntime {
     private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -491,7 +496,7 @@ public final class KubernetesRuntime implements DynoRuntime {
             if (!closed) {
                 try {
                     exec.execute(KubernetesRuntime.this::refresh);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // closing
                 }
             }

@@ -2,6 +2,7 @@ package dyno.kubernetes;
 
 import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.FormationEntry;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -31,7 +32,7 @@ final class Manifests {
                                  KubernetesSettings settings) {
         boolean web = entry.type().equals("web");
         String name = Labels.deployment(app, entry.type());
-        var container = new io.fabric8.kubernetes.api.model.ContainerBuilder()
+        var container = new ContainerBuilder()
                 .withName(Labels.dnsLabel(entry.type()))
                 .withImage(settings.image())
                 .withCommand("sh", "-c", command)

@@ -100,6 +100,12 @@ class KubernetesRuntimeTest {
                 && e.getValueFrom().getFieldRef().getFieldPath().equals("metadata.name"));
         assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("1024Mi");
         assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("500m");
+        // a stopping pod keeps serving while routers learn it is leaving; ready means listening on PORT
+        assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sh", "-c", "sleep 5");
+        assertThat(web.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(35L);
+        assertThat(container.getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(5000);
+        assertThat(deployment("shop-worker").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getReadinessProbe()).isNull();
         assertThat(deployment("shop-worker").getSpec().getReplicas()).isEqualTo(1);
         assertThat(cluster.client().services().inNamespace(NS).withName("shop-web").get()).isNotNull();
     }

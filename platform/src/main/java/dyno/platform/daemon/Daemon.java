@@ -1,5 +1,7 @@
 package dyno.platform.daemon;
 
+import dyno.kubernetes.KubernetesException;
+import dyno.kubernetes.KubernetesRuntime;
 import dyno.platform.api.ControlApi;
 import dyno.platform.autoscale.Autoscaling;
 import dyno.platform.autoscale.MonitorResource;
@@ -22,8 +24,7 @@ import dyno.runtime.log.LogBuffer;
 import dyno.runtime.log.LogLine;
 import dyno.runtime.manager.DynoManager;
 import dyno.runtime.manager.DynoRuntime;
-import dyno.kubernetes.KubernetesException;
-import dyno.kubernetes.KubernetesRuntime;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -93,7 +94,7 @@ public final class Daemon implements AutoCloseable {
         LogPipe openedPipe = null;
         Router startedRouter = null;
         DynoRuntime startedManager = null;
-        io.fabric8.kubernetes.client.KubernetesClient client = null;
+        KubernetesClient client = null;
         try {
             Files.deleteIfExists(DaemonInfo.file(app.dir())); // stale: its daemon no longer holds the lock
             openedLog = openAccessLog(options.accessLog()); // first: an unopenable file leaves nothing running
