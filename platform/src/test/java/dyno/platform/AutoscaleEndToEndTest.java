@@ -67,6 +67,29 @@ class AutoscaleEndToEndTest {
         }
     }
 
+    @Test
+    void benchRampShowsTheAutoscalerFollowingTheLoad() throws Exception {
+        List<LogLine> lines = TestApps.lines();
+        try (Daemon daemon = TestApps.start(TestApps.helloApp(dir), lines, List.of("web=1"), null)) {
+            String d = dir.toString();
+            DaemonRoutingTest.awaitUp(daemon, 1);
+            assertThat(dyno("ps:autoscale:enable", "--min", "1", "--max", "3", "--p95", "80ms", "--window", "5s",
+                    "--cooldown", "2s", "--dir", d).status()).isZero();
+            Path report = dir.resolve("ramp.html");
+            CliTest.Result ramp = dyno("bench", "--dir", d, "--ramp", "2:30", "--duration", "20s",
+                    "--path", "/work?ms=60", "--concurrency", "64", "--out", report.toString());
+            assertThat(ramp.status()).as(ramp.err()).isZero();
+            List<String> rows = ramp.out().lines().skip(1).toList();
+            assertThat(rows).hasSizeGreaterThanOrEqualTo(15);
+            assertThat(ramp.out().lines().findFirst().orElseThrow())
+                    .isEqualTo("second  asked/s  answered/s  p95 ms  errors  web dynos");
+            int lastDynos = Integer.parseInt(rows.get(rows.size() - 1).trim().split("\\s+")[5]);
+            assertThat(lastDynos).as("web dynos at the end of the ramp:%n%s", ramp.out()).isGreaterThan(1);
+            assertThat(Files.readString(report)).contains("id=\"ramp-dynos\"");
+            assertThat(autoscaleLines(lines)).anyMatch(l -> l.contains("from=1 to=2"));
+        }
+    }
+
     private static List<String> autoscaleLines(List<LogLine> lines) {
         return lines.stream().filter(l -> l.format().contains("dyno[autoscale]")).map(LogLine::format).toList();
     }

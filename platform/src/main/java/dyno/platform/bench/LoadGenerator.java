@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -39,6 +41,17 @@ public final class LoadGenerator {
 
     /** Runs {@code plan} to its end and returns what it measured. */
     public LoadResult run(LoadPlan plan) throws InterruptedException {
+        double intervalNanos = plan.openLoop() ? 1e9 / plan.rate() : 0;
+        return run(plan, plan.openLoop() ? slot -> (long) (slot * intervalNanos) : null, micros -> { });
+    }
+
+    /**
+     * Runs {@code plan} with request {@code i} due {@code dueAfterStart(i)} nanoseconds after the start
+     * (an open loop of any shape, e.g. a rising rate; null: closed loop), telling {@code latencyMicros}
+     * of each completion as it comes.
+     */
+    public LoadResult run(LoadPlan plan, LongUnaryOperator dueAfterStart, LongConsumer latencyMicros)
+            throws InterruptedException {
         sent.set(0);
         failed.set(0);
         Recorder recorder = new Recorder(3_600_000_000L, 3);
@@ -48,13 +61,12 @@ public final class LoadGenerator {
         long start = System.nanoTime();
         long end = start + plan.duration().toNanos();
         AtomicLong slots = new AtomicLong();
-        double intervalNanos = plan.openLoop() ? 1e9 / plan.rate() : 0;
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < plan.concurrency(); i++) {
-            LongSupplier nextDue = plan.openLoop()
-                    ? () -> start + (long) (slots.getAndIncrement() * intervalNanos)
+            LongSupplier nextDue = dueAfterStart != null
+                    ? () -> start + dueAfterStart.applyAsLong(slots.getAndIncrement())
                     : System::nanoTime;
-            Thread t = new Thread(() -> work(request, numbers, nextDue, end, recorder), "bench-" + i);
+            Thread t = new Thread(() -> work(request, numbers, nextDue, end, recorder, latencyMicros), "bench-" + i);
             t.setDaemon(true);
             workers.add(t);
             t.start();
@@ -71,7 +83,7 @@ public final class LoadGenerator {
     }
 
     private void work(LongFunction<HttpRequest> request, AtomicLong numbers, LongSupplier nextDue, long end,
-                      Recorder recorder) {
+                      Recorder recorder, LongConsumer latencyMicros) {
         while (!Thread.currentThread().isInterrupted()) {
             long due = nextDue.getAsLong();
             if (due >= end) {
@@ -90,8 +102,9 @@ public final class LoadGenerator {
             } catch (Exception e) {
                 ok = false;
             }
-            long latency = System.nanoTime() - due;
-            recorder.recordValue(Math.max(1, latency / 1000));
+            long micros = Math.max(1, (System.nanoTime() - due) / 1000);
+            recorder.recordValue(micros);
+            latencyMicros.accept(micros);
             sent.incrementAndGet();
             if (!ok) {
                 failed.incrementAndGet();

@@ -9,6 +9,7 @@ import dyno.platform.bench.HtmlReport;
 import dyno.platform.bench.LoadGenerator;
 import dyno.platform.bench.LoadPlan;
 import dyno.platform.bench.LoadResult;
+import dyno.platform.bench.Ramp;
 import dyno.platform.bench.RequestMix;
 import dyno.platform.client.ApiClient;
 import dyno.platform.client.DaemonInfo;
@@ -72,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
     int concurrency;
     @Option(names = "--rate", description = "Open loop: requests per second, latency from the intended send time.")
     double rate;
+    @Option(names = "--ramp", paramLabel = "FROM:TO", description = "One open-loop run whose rate rises from FROM to TO"
+            + " requests/s over --duration, nothing scaled: watch an autoscaler follow it (report: rates, p95 and web"
+            + " dynos each second).")
+    String ramp;
     @Option(names = "--out", description = "HTML report (default: ${DEFAULT-VALUE}).", defaultValue = "bench.html")
     Path out;
     @Option(names = "--json", description = "Print the results as JSON instead of a table.")
@@ -89,6 +94,10 @@ final class BenchCommand implements Callable<Integer> {
             mix = mix();
             if (noScale && spec.commandLine().getParseResult().hasMatchedOption("--scale")) {
                 throw new IllegalArgumentException("--no-scale: not with --scale (it measures the formation as it is)");
+            }
+            if (ramp != null && (compareBalance || rate > 0 || spec.commandLine().getParseResult().hasMatchedOption("--scale"))) {
+                throw new IllegalArgumentException("--ramp: not with --scale, --rate or --compare-balance (it sets the rate"
+                        + " itself and scales nothing)");
             }
             if (noScale && compareBalance) {
                 throw new IllegalArgumentException("--no-scale: not with --compare-balance (that starts the app per strategy)");
@@ -116,6 +125,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             ApiClient api = ApiClient.forDir(dir);
+            if (ramp != null) {
+                URI rampTarget = URI.create("http://127.0.0.1:" + api.daemon().routerPort() + "/");
+                Ramp r = Ramp.parse(ramp, duration);
+                return RampBench.run(api, r, new LoadPlan(rampTarget, duration, concurrency, 1, mix), path, out, json,
+                        stdout, stderr);
+            }
             int originalWeb = webQuantity(api);
             if (noScale) {
                 if (originalWeb < 1) {
