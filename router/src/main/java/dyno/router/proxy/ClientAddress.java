@@ -1,0 +1,32 @@
+package dyno.router.proxy;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Where a client connection comes from and where it reached the router: the values of
+ * {@code X-Forwarded-For}, {@code X-Forwarded-Port} and of the {@code Host} given to an HTTP/1.0
+ * request without one. Made once per connection.
+ *
+ * @param ip the client's address, as text
+ * @param localHost the router's address as the client reached it, {@code ip:port} ({@code [ip6]:port})
+ * @param localPort the router port the client connected to
+ */
+record ClientAddress(String ip, String localHost, int localPort) {
+    static final ClientAddress UNKNOWN = new ClientAddress("", "", 0);
+
+    static ClientAddress of(SocketAddress remote, SocketAddress local) {
+        String ip = "";
+        if (remote instanceof InetSocketAddress r) {
+            ip = r.getAddress() != null ? r.getAddress().getHostAddress() : r.getHostString();
+        }
+        String localHost = "";
+        int localPort = 0;
+        if (local instanceof InetSocketAddress l) {
+            localPort = l.getPort();
+            String lip = l.getAddress() != null ? l.getAddress().getHostAddress() : l.getHostString();
+            localHost = (lip.indexOf(':') >= 0 ? "[" + lip + "]" : lip) + ":" + localPort;
+        }
+        return new ClientAddress(ip, localHost, localPort);
+    }
+}
