@@ -3,6 +3,7 @@ package dyno.router;
 import static java.util.Objects.requireNonNull;
 
 import dyno.router.health.ExpectedStatus;
+import dyno.router.tls.TlsConfig;
 import java.time.Duration;
 
 /**
@@ -37,7 +38,8 @@ public record RouterConfig(
         Duration dynoKeepAlive,
         AccessLogSink accessLog,
         RequestObserver observer,
-        Balance balance) {
+        Balance balance,
+        TlsConfig tls) {
 
     public RouterConfig {
         requireNonNull(host, "host");
@@ -93,14 +95,14 @@ public record RouterConfig(
      * Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks; a
      * request head must arrive within 10 s (of the accept, or of its first byte on a kept-alive
      * connection); at most 10000 client connections are open at once, 1000 from one address; a
-     * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s.
+     * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s; no HTTPS listener.
      */
     public static RouterConfig defaults() {
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, ExpectedStatus.BELOW_500, null, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
-                Balance.ROUND_ROBIN);
+                Balance.ROUND_ROBIN, null);
     }
 
     /** A builder starting from the defaults. */
@@ -154,6 +156,7 @@ public record RouterConfig(
         private AccessLogSink accessLog;
         private RequestObserver observer;
         private Balance balance;
+        private TlsConfig tls;
 
         private Builder(RouterConfig c) {
             host = c.host;
@@ -182,6 +185,7 @@ public record RouterConfig(
             accessLog = c.accessLog;
             observer = c.observer;
             balance = c.balance;
+            tls = c.tls;
         }
 
         /** Address to bind. */
@@ -242,13 +246,15 @@ public record RouterConfig(
         public Builder observer(RequestObserver observer) { this.observer = observer; return this; }
         /** How requests are spread over the dynos. */
         public Builder balance(Balance balance) { this.balance = balance; return this; }
+        /** An HTTPS listener besides the plain one; null (the default) for none. */
+        public Builder tls(TlsConfig tls) { this.tls = tls; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     healthStatus, healthHost, quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
                     holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
-                    balance);
+                    balance, tls);
         }
     }
 }

@@ -8,6 +8,9 @@ import dyno.router.RouterConfig;
 import dyno.router.cli.RouterCommand;
 import dyno.router.cli.HealthOptions;
 import dyno.router.cli.RouterLimitOptions;
+import dyno.router.cli.TlsOptions;
+import dyno.router.tls.DevCertificate;
+import dyno.router.tls.TlsConfig;
 import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
@@ -119,6 +122,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     HealthOptions health = new HealthOptions();
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Override
     public Integer call() throws Exception {
         int routerPort = port != null ? port : envPort();
@@ -133,6 +139,7 @@ final class UpCommand implements Callable<Integer> {
             router.maxHeadBytes(RouterCommand.parseSize("--max-head-size", maxHeadSize));
             limits.applyTo(router);
             health.applyTo(router);
+            tls.applyTo(router, dir.resolve(".dyno").resolve("tls"), routerPort);
             accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -144,7 +151,8 @@ final class UpCommand implements Callable<Integer> {
         if (memoryQuotaMb > 0) {
             settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
         }
-        DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings,
+        RouterConfig routerConfig = router.build();
+        DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, routerConfig, settings,
                 apiPort, metricsPublic, accessLogSettings).withProcfile(procfile);
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
         Daemon daemon = Daemon.start(options, console);
@@ -153,6 +161,14 @@ final class UpCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("Dyno: " + daemon.app().name() + " on http://" + host + ":" + daemon.routerPort()
                 + "  (control API 127.0.0.1:" + daemon.apiPort() + ", Ctrl-C or `dyno down` to stop)");
+        TlsConfig tlsConfig = routerConfig.tls();
+        if (tlsConfig != null) {
+            out.println("HTTPS: https://" + host + ":" + tlsConfig.port() + "  (certificate " + tlsConfig.certificateChain() + ")");
+            if (tlsConfig.certificateChain().getFileName().toString().equals("localhost-cert.pem")) {
+                out.println("Hint: a development certificate for localhost, 127.0.0.1 and ::1. "
+                        + DevCertificate.howToTrust(tlsConfig.certificateChain()));
+            }
+        }
         daemon.hints().forEach(h -> out.println("Hint: " + h));
         out.println("Dashboard: dyno dashboard --dir " + dir + "   Metrics: http://127.0.0.1:" + daemon.apiPort() + "/metrics"
                 + (metricsPublic ? "" : " (with the token; --metrics-public to scrape without)"));

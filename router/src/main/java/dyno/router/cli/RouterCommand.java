@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dyno.router.FileLimits;
 import dyno.router.ListenException;
+import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.log.AccessLogSettings;
+import dyno.router.tls.DevCertificate;
+import dyno.router.tls.TlsConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -37,6 +40,8 @@ import picocli.CommandLine.Spec;
 public final class RouterCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})([km])?");
+    /** Where {@code --tls-cert self-signed} keeps its certificate: under the working directory. */
+    static final Path DEV_CERTIFICATES = Path.of(".dyno", "tls");
 
     @Spec
     CommandSpec spec;
@@ -66,6 +71,9 @@ public final class RouterCommand implements Callable<Integer> {
 
     @Mixin
     HealthOptions health = new HealthOptions();
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
 
     @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "Time for a request head to arrive; slower clients get 408 (default: ${DEFAULT-VALUE}).")
@@ -102,6 +110,8 @@ public final class RouterCommand implements Callable<Integer> {
                     + " dashes); SIGHUP or the API reloads it without dropping a request. Not with other settings.")
     Path config;
 
+    /** Where {@code --tls-cert self-signed} keeps its certificate (tests move it). */
+    Path devCertificates = DEV_CERTIFICATES;
     private final RouterExtension extension;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -155,8 +165,11 @@ public final class RouterCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             stopped.countDown();
             // port taken, log file not writable: one line, no stack trace
+            TlsConfig tlsConfig = setup.config().tls();
             spec.commandLine().getErr().println("dyno router: " + (e instanceof ListenException listen
-                    ? listen.messageWithHint("--port", "--host") : e.getMessage()));
+                    ? listen.messageWithHint(tlsConfig != null && listen.port() == tlsConfig.port()
+                            && listen.port() != setup.config().port() ? "--tls-port" : "--port", "--host")
+                    : e.getMessage()));
             return 1;
         }
         try {
@@ -176,8 +189,16 @@ public final class RouterCommand implements Callable<Integer> {
                 names.append(names.length() == 0 ? "" : ", ").append(b.name()).append('=')
                         .append(new BackendOption(b.address(), b.weight()));
             }
-            print.accept("dyno router listening on http://" + setup.config().host() + ":" + running.router().port()
+            Router router = running.router();
+            String https = router.tlsPort() < 0 ? "" : " and https://" + setup.config().host() + ":" + router.tlsPort()
+                    + " (TLS: " + router.tlsEngine() + ")";
+            print.accept("dyno router listening on http://" + setup.config().host() + ":" + router.port() + https
                     + " -> " + (names.length() == 0 ? "(no backends yet)" : names));
+            TlsConfig tlsConfig = setup.config().tls();
+            if (tlsConfig != null && tlsConfig.certificateChain().startsWith(devCertificates)) {
+                print.accept("dyno router: TLS with a development certificate for localhost, 127.0.0.1 and ::1: "
+                        + tlsConfig.certificateChain() + ". " + DevCertificate.howToTrust(tlsConfig.certificateChain()));
+            }
             stop.await();
             print.accept("dyno router stopping");
         } catch (InterruptedException e) {
@@ -222,6 +243,7 @@ public final class RouterCommand implements Callable<Integer> {
         if (threads != null) {
             builder.threads(threads);
         }
+        tls.applyTo(builder, devCertificates, port);
         return new RouterSetup(health.applyTo(limits.applyTo(builder)).build(), backendList, logSettings);
     }
 

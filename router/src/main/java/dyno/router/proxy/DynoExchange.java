@@ -80,8 +80,7 @@ final class DynoExchange implements BackendHandler.Owner {
         long nowMillis = System.currentTimeMillis();
         px.requestReceived(nowMillis);
         ex.startNanos = System.nanoTime();
-        RequestHeads.Refusal refusal = RequestHeads.prepare(req, ex, from.ip(), from.localHost(), from.localPort(),
-                nowMillis);
+        RequestHeads.Refusal refusal = RequestHeads.prepare(req, ex, from, nowMillis);
         if (refusal != null) {
             fail(refusal.error(), refusal.detail());
             return;

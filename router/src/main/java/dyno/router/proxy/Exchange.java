@@ -24,6 +24,8 @@ final class Exchange {
     String requestId;
     String fwd;
     boolean clientHttp10;
+    /** The client came through TLS. */
+    boolean secure;
     boolean clientKeepAlive;
     boolean headRequest;
     boolean upgradeRequested;
@@ -63,6 +65,7 @@ final class Exchange {
         requestId = null;
         fwd = null;
         clientHttp10 = false;
+        secure = false;
         clientKeepAlive = false;
         headRequest = false;
         upgradeRequested = false;
@@ -124,7 +127,7 @@ final class Exchange {
         AccessRecord record = new AccessRecord(System.currentTimeMillis(), error == null ? null : error.code(),
                 error == null ? null : detail == null ? error.description() : error.description() + ": " + detail,
                 method, path, host, requestId, fwd, dynoName, reachedDyno ? connectMs : -1, service, answered,
-                loggedBytes, clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries);
+                loggedBytes, clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries, secure ? "https" : "http");
         try {
             accessLog.log(record);
         } catch (RuntimeException e) {

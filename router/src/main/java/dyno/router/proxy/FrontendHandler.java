@@ -73,8 +73,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
     /** This connection counts in the router's open tunnels. */
     private boolean tunnelCounted;
 
+    /** Whether the connection came through a TLS listener. */
+    private final boolean secure;
+
     FrontendHandler(ProxyContext px) {
+        this(px, false);
+    }
+
+    FrontendHandler(ProxyContext px, boolean secure) {
         this.px = px;
+        this.secure = secure;
     }
 
     // ---- client side events ----
@@ -87,7 +95,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
         this.timer = new LazyTimer(ctx.executor(), this::onTimer);
         this.exchange = new DynoExchange(px, this, client);
         this.ex = exchange.ex;
-        this.address = ClientAddress.of(client.remoteAddress(), client.localAddress());
+        this.address = ClientAddress.of(client.remoteAddress(), client.localAddress(), secure);
         settings = px.settings();
         lastClientActivity = System.nanoTime();
         headStartNanos = lastClientActivity; // the first request head is due within the header timeout
