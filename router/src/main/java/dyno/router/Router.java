@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Router.class);
+    /** How long closing waits for HTTP/2 streams under way after their GOAWAY. */
+    private static final long GO_AWAY_GRACE_MILLIS = 6_000;
 
     private final EventLoopGroup group;
     private final Transport transport;
@@ -280,6 +282,7 @@ public final class Router implements AutoCloseable {
         if (tlsChannel != null) {
             tlsChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        context.goAway(GO_AWAY_GRACE_MILLIS); // HTTP/2 clients learn that no new stream will be served
         health.close();
         table.hold(false);
         pools.closeAll();

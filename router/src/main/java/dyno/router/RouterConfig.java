@@ -39,7 +39,8 @@ public record RouterConfig(
         AccessLogSink accessLog,
         RequestObserver observer,
         Balance balance,
-        TlsConfig tls) {
+        TlsConfig tls,
+        int maxConcurrentStreams) {
 
     public RouterConfig {
         requireNonNull(host, "host");
@@ -84,25 +85,32 @@ public record RouterConfig(
         requireNonNull(accessLog, "accessLog");
         requireNonNull(observer, "observer");
         requireNonNull(balance, "balance");
+        if (maxConcurrentStreams < 1 || maxConcurrentStreams > MAX_CONCURRENT_STREAMS) {
+            throw new IllegalArgumentException("maxConcurrentStreams: " + maxConcurrentStreams + " (expected: 1.."
+                    + MAX_CONCURRENT_STREAMS + ")");
+        }
     }
 
     /** Smallest head limit: a request line of 8 KB must fit, with room for headers. */
     public static final int MIN_HEAD_BYTES = 16 * 1024;
     /** Largest head limit. */
     public static final int MAX_HEAD_BYTES = 16 * 1024 * 1024;
+    /** Largest HTTP/2 stream limit. */
+    public static final int MAX_CONCURRENT_STREAMS = 10_000;
 
     /**
      * Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks; a
      * request head must arrive within 10 s (of the accept, or of its first byte on a kept-alive
      * connection); at most 10000 client connections are open at once, 1000 from one address; a
-     * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s; no HTTPS listener.
+     * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s; no HTTPS listener; 100 concurrent streams
+     * per HTTP/2 connection.
      */
     public static RouterConfig defaults() {
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, ExpectedStatus.BELOW_500, null, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
-                Balance.ROUND_ROBIN, null);
+                Balance.ROUND_ROBIN, null, 100);
     }
 
     /** A builder starting from the defaults. */
@@ -157,6 +165,7 @@ public record RouterConfig(
         private RequestObserver observer;
         private Balance balance;
         private TlsConfig tls;
+        private int maxConcurrentStreams;
 
         private Builder(RouterConfig c) {
             host = c.host;
@@ -186,6 +195,7 @@ public record RouterConfig(
             observer = c.observer;
             balance = c.balance;
             tls = c.tls;
+            maxConcurrentStreams = c.maxConcurrentStreams;
         }
 
         /** Address to bind. */
@@ -248,13 +258,15 @@ public record RouterConfig(
         public Builder balance(Balance balance) { this.balance = balance; return this; }
         /** An HTTPS listener besides the plain one; null (the default) for none. */
         public Builder tls(TlsConfig tls) { this.tls = tls; return this; }
+        /** Streams (requests) open at once on one HTTP/2 client connection; more are refused (REFUSED_STREAM). */
+        public Builder maxConcurrentStreams(int n) { this.maxConcurrentStreams = n; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     healthStatus, healthHost, quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
                     holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
-                    balance, tls);
+                    balance, tls, maxConcurrentStreams);
         }
     }
 }

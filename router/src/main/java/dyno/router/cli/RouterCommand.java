@@ -97,6 +97,11 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Client connections open at once from one address; past it 503 (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerClient;
 
+    @Option(names = "--max-concurrent-streams", paramLabel = "N", defaultValue = "100",
+            description = "HTTP/2 streams (requests) open at once per client connection; more are refused"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String maxConcurrentStreams;
+
     @Option(names = "--access-log", paramLabel = "stdout|off|FILE", defaultValue = "stdout",
             description = "Where access lines go: stdout, off, or a file to append to (default: ${DEFAULT-VALUE}).")
     String accessLog;
@@ -239,6 +244,8 @@ public final class RouterCommand implements Callable<Integer> {
                 .maxHeadBytes(parseSize("--max-head-size", maxHeadSize))
                 .dynoKeepAlive(parseDuration("--dyno-keepalive", dynoKeepAlive))
                 .maxConnectionsPerClient(atLeastOne("--max-connections-per-client", maxConnectionsPerClient))
+                .maxConcurrentStreams(RouterLimitOptions.parseWholeNumber("--max-concurrent-streams",
+                        maxConcurrentStreams, RouterConfig.MAX_CONCURRENT_STREAMS))
                 .balance(parseBalance(balance));
         if (threads != null) {
             builder.threads(threads);

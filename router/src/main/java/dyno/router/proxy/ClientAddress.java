@@ -12,9 +12,15 @@ import java.net.SocketAddress;
  * @param localHost the router's address as the client reached it, {@code ip:port} ({@code [ip6]:port})
  * @param localPort the router port the client connected to
  * @param secure whether the client came through TLS ({@code X-Forwarded-Proto: https})
+ * @param http2 whether the request came on an HTTP/2 stream (access line {@code protocol=http/2})
  */
-record ClientAddress(String ip, String localHost, int localPort, boolean secure) {
-    static final ClientAddress UNKNOWN = new ClientAddress("", "", 0, false);
+record ClientAddress(String ip, String localHost, int localPort, boolean secure, boolean http2) {
+    static final ClientAddress UNKNOWN = new ClientAddress("", "", 0, false, false);
+
+    /** The address of a stream on an HTTP/2 connection from here. */
+    ClientAddress http2Stream() {
+        return new ClientAddress(ip, localHost, localPort, secure, true);
+    }
 
     static ClientAddress of(SocketAddress remote, SocketAddress local, boolean secure) {
         String ip = "";
@@ -28,6 +34,6 @@ record ClientAddress(String ip, String localHost, int localPort, boolean secure)
             String lip = l.getAddress() != null ? l.getAddress().getHostAddress() : l.getHostString();
             localHost = (lip.indexOf(':') >= 0 ? "[" + lip + "]" : lip) + ":" + localPort;
         }
-        return new ClientAddress(ip, localHost, localPort, secure);
+        return new ClientAddress(ip, localHost, localPort, secure, false);
     }
 }

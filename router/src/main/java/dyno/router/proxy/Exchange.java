@@ -26,6 +26,8 @@ final class Exchange {
     boolean clientHttp10;
     /** The client came through TLS. */
     boolean secure;
+    /** The request came on an HTTP/2 stream. */
+    boolean http2;
     boolean clientKeepAlive;
     boolean headRequest;
     boolean upgradeRequested;
@@ -66,6 +68,7 @@ final class Exchange {
         fwd = null;
         clientHttp10 = false;
         secure = false;
+        http2 = false;
         clientKeepAlive = false;
         headRequest = false;
         upgradeRequested = false;
@@ -127,7 +130,8 @@ final class Exchange {
         AccessRecord record = new AccessRecord(System.currentTimeMillis(), error == null ? null : error.code(),
                 error == null ? null : detail == null ? error.description() : error.description() + ": " + detail,
                 method, path, host, requestId, fwd, dynoName, reachedDyno ? connectMs : -1, service, answered,
-                loggedBytes, clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries, secure ? "https" : "http");
+                loggedBytes, http2 ? "HTTP/2.0" : clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries,
+                http2 ? "http/2" : secure ? "https" : "http");
         try {
             accessLog.log(record);
         } catch (RuntimeException e) {

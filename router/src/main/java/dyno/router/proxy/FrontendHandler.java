@@ -219,6 +219,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
         ctx.close();
     }
 
+    /** Removed before any request (the connection turned out to be HTTP/2): gives back what it holds. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (state == State.CLOSED || client == null || !client.isActive()) {
+            return; // closed: channelInactive gave everything back
+        }
+        state = State.CLOSED;
+        timer.cancel();
+        exchange.clientClosed();
+        releaseHeadBudget();
+        releaseInbound();
+    }
+
     // ---- request path ----
 
     /** Moves queued client messages forward as far as the state allows. Bounded by the queue. */

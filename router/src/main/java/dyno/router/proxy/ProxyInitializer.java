@@ -20,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pipeline of a client connection: on a TLS listener the {@code SslHandler}, then a read watch
- * (header timeout and head budget), the validating HTTP/1.x {@link ClientCodec}, then {@link FrontendHandler}. A connection past the connection limits gets a
+ * Pipeline of a client connection: on a TLS listener the {@code SslHandler} and {@link AlpnSwitch},
+ * on a plain one {@link PrefaceSniffer}; then a read watch (header timeout and head budget), the
+ * validating HTTP/1.x {@link ClientCodec} and {@link FrontendHandler}, which an HTTP/2 connection
+ * replaces with {@link Http2Frontend}'s handlers. A connection past the connection limits gets a
  * pipeline that only answers 503 and closes.
  */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
@@ -74,6 +76,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             // first: everything after it, the refusal of a connection past the limits included, speaks clear text
             ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
         }
+        boolean secure = tls != null;
         ConnectionLimit limit = px.connections;
         boolean perClient = ConnectionLimit.perClient(client, s.maxConnections, s.maxConnectionsPerClient);
         if (!limit.tryAcquire(client, perClient, s.maxConnections, s.maxConnectionsPerClient)) {
@@ -81,7 +84,10 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         ch.closeFuture().addListener(f -> limit.release(client, perClient));
-        FrontendHandler frontend = new FrontendHandler(px, tls != null);
+        FrontendHandler frontend = new FrontendHandler(px, secure);
+        // HTTP/1.x by default; h2 (by ALPN) or h2c (by its preface) replaces the handlers after this one
+        ch.pipeline().addLast(secure ? AlpnSwitch.NAME : PrefaceSniffer.NAME,
+                secure ? new AlpnSwitch(px) : new PrefaceSniffer(px, false));
         ch.pipeline().addLast(WATCH, frontend.readWatch());
         ch.pipeline().addLast(CODEC, clientCodec(s.maxHeadBytes));
         ch.pipeline().addLast(frontend);

@@ -5,7 +5,7 @@ import dyno.router.RouterConfig;
 /**
  * The settings of the proxy path that a reconfiguration may change, immutable: a client connection
  * reads them once per exchange (timeouts, limits), the acceptor once per connection (connection
- * limits, head size).
+ * limits, head size, HTTP/2 settings).
  */
 final class ProxySettings {
     final long firstByteNanos;
@@ -17,6 +17,7 @@ final class ProxySettings {
     final int maxConnections;
     final int maxConnectionsPerClient;
     final int maxHeadBytes;
+    final int maxConcurrentStreams;
 
     ProxySettings(RouterConfig config) {
         firstByteNanos = config.firstByteTimeout().toNanos();
@@ -28,5 +29,6 @@ final class ProxySettings {
         maxConnections = config.maxConnections();
         maxConnectionsPerClient = config.maxConnectionsPerClient();
         maxHeadBytes = config.maxHeadBytes();
+        maxConcurrentStreams = config.maxConcurrentStreams();
     }
 }

@@ -31,6 +31,7 @@ final class RequestHeads {
     static Refusal prepare(HttpRequest req, Exchange ex, ClientAddress from, long nowMillis) {
         String clientIp = from.ip();
         ex.secure = from.secure();
+        ex.http2 = from.http2();
         ex.request = req;
         ex.method = req.method().name();
         ex.path = req.uri();

@@ -2,6 +2,8 @@ package dyno.router.tls;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -15,7 +17,8 @@ import javax.net.ssl.SSLException;
 /**
  * A checked certificate and the server {@link SslContext} made from it: TLS 1.3 and 1.2 only, with
  * Mozilla's "intermediate" ciphers (TLS 1.3's suites; for 1.2 only ECDHE with AES-GCM or
- * ChaCha20-Poly1305: forward secrecy, AEAD, no CBC, no RSA key exchange), those the engine has.
+ * ChaCha20-Poly1305: forward secrecy, AEAD, no CBC, no RSA key exchange), those the engine has;
+ * ALPN offers {@code h2} then {@code http/1.1}.
  * <pre>{@code
  * ServerTls tls = ServerTls.load(config.tls(), "--tls-cert", "--tls-key");
  * ch.pipeline().addFirst(tls.context().newHandler(ch.alloc()));
@@ -60,6 +63,10 @@ public final class ServerTls {
                     .sslProvider(provider)
                     .protocols(PROTOCOLS)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .build();
             return new ServerTls(context, chain.get(0), provider);
         } catch (SSLException | RuntimeException e) {

@@ -130,4 +130,13 @@ class TlsOptionsTest {
         assertThat(config.tls().engine()).isEqualTo(TlsEngine.JDK);
         assertThat(config.tls().certificateChain()).isEqualTo(dev.certificate());
     }
+
+    @Test
+    void maxConcurrentStreamsIsAWholeNumberInRange() {
+        assertThat(run("--max-concurrent-streams", "0")).isEqualTo(new Run(2,
+                line("--max-concurrent-streams: '0' (expected: a whole number from 1 to 10000)")));
+        RouterCommand command = new RouterCommand();
+        new CommandLine(command).parseArgs("--port", "0", "--max-concurrent-streams", "250");
+        assertThat(command.setup(java.util.List.of()).config().maxConcurrentStreams()).isEqualTo(250);
+    }
 }
