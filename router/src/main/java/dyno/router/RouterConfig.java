@@ -40,7 +40,8 @@ public record RouterConfig(
         RequestObserver observer,
         Balance balance,
         TlsConfig tls,
-        int maxConcurrentStreams) {
+        int maxConcurrentStreams,
+        Affinity affinity) {
 
     public RouterConfig {
         requireNonNull(host, "host");
@@ -85,6 +86,7 @@ public record RouterConfig(
         requireNonNull(accessLog, "accessLog");
         requireNonNull(observer, "observer");
         requireNonNull(balance, "balance");
+        requireNonNull(affinity, "affinity");
         if (maxConcurrentStreams < 1 || maxConcurrentStreams > MAX_CONCURRENT_STREAMS) {
             throw new IllegalArgumentException("maxConcurrentStreams: " + maxConcurrentStreams + " (expected: 1.."
                     + MAX_CONCURRENT_STREAMS + ")");
@@ -103,14 +105,14 @@ public record RouterConfig(
      * request head must arrive within 10 s (of the accept, or of its first byte on a kept-alive
      * connection); at most 10000 client connections are open at once, 1000 from one address; a
      * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s; no HTTPS listener; 100 concurrent streams
-     * per HTTP/2 connection.
+     * per HTTP/2 connection; no session affinity.
      */
     public static RouterConfig defaults() {
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, ExpectedStatus.BELOW_500, null, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
-                Balance.ROUND_ROBIN, null, 100);
+                Balance.ROUND_ROBIN, null, 100, Affinity.NONE);
     }
 
     /** A builder starting from the defaults. */
@@ -166,6 +168,7 @@ public record RouterConfig(
         private Balance balance;
         private TlsConfig tls;
         private int maxConcurrentStreams;
+        private Affinity affinity;
 
         private Builder(RouterConfig c) {
             host = c.host;
@@ -196,6 +199,7 @@ public record RouterConfig(
             balance = c.balance;
             tls = c.tls;
             maxConcurrentStreams = c.maxConcurrentStreams;
+            affinity = c.affinity;
         }
 
         /** Address to bind. */
@@ -260,13 +264,15 @@ public record RouterConfig(
         public Builder tls(TlsConfig tls) { this.tls = tls; return this; }
         /** Streams (requests) open at once on one HTTP/2 client connection; more are refused (REFUSED_STREAM). */
         public Builder maxConcurrentStreams(int n) { this.maxConcurrentStreams = n; return this; }
+        /** Session affinity; {@link Affinity#NONE} by default. */
+        public Builder affinity(Affinity affinity) { this.affinity = affinity; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     healthStatus, healthHost, quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
                     holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
-                    balance, tls, maxConcurrentStreams);
+                    balance, tls, maxConcurrentStreams, affinity);
         }
     }
 }

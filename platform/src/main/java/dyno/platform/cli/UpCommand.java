@@ -116,6 +116,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "Plain log prefixes.")
     boolean noColor;
 
+    @Option(names = "--affinity", paramLabel = "none|cookie", defaultValue = "none",
+            description = "Session affinity: cookie sends a client's requests to the dyno that served its first,"
+                    + " while it is up (default: ${DEFAULT-VALUE}).")
+    String affinity;
+
     @Mixin
     RouterLimitOptions limits = new RouterLimitOptions();
 
@@ -140,6 +145,7 @@ final class UpCommand implements Callable<Integer> {
             limits.applyTo(router);
             health.applyTo(router);
             tls.applyTo(router, dir.resolve(".dyno").resolve("tls"), routerPort);
+            router.affinity(RouterCommand.parseAffinity(affinity));
             accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -66,6 +66,11 @@ public final class RouterCommand implements Callable<Integer> {
             description = "round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
     String balance;
 
+    @Option(names = "--affinity", paramLabel = "none|cookie", defaultValue = "none",
+            description = "Session affinity: cookie sends a client's requests to the dyno that served its first,"
+                    + " while it takes traffic (default: ${DEFAULT-VALUE}).")
+    String affinity;
+
     @Mixin
     RouterLimitOptions limits = new RouterLimitOptions();
 
@@ -246,7 +251,8 @@ public final class RouterCommand implements Callable<Integer> {
                 .maxConnectionsPerClient(atLeastOne("--max-connections-per-client", maxConnectionsPerClient))
                 .maxConcurrentStreams(RouterLimitOptions.parseWholeNumber("--max-concurrent-streams",
                         maxConcurrentStreams, RouterConfig.MAX_CONCURRENT_STREAMS))
-                .balance(parseBalance(balance));
+                .balance(parseBalance(balance))
+                .affinity(parseAffinity(affinity));
         if (threads != null) {
             builder.threads(threads);
         }
@@ -294,6 +300,15 @@ public final class RouterCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + ": " + value + " (expected: >= 1)");
         }
         return value;
+    }
+
+    /** Parses {@code --affinity}; the error names the flag. */
+    public static dyno.router.Affinity parseAffinity(String value) {
+        try {
+            return dyno.router.Affinity.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
+        }
     }
 
     static dyno.router.Balance parseBalance(String value) {

@@ -19,7 +19,7 @@ public final class RouterHelp {
         GROUPS.put("Listener and client connections", List.of("--port", "--host", "--threads", "--max-connections",
                 "--max-connections-per-client", "--header-timeout", "--max-head-size", "--max-concurrent-streams"));
         GROUPS.put("TLS (HTTPS listener)", List.of("--tls-cert", "--tls-key", "--tls-port", "--tls-engine"));
-        GROUPS.put("Backends and balancing", List.of("--backend", "--balance", "--max-inflight-per-dyno"));
+        GROUPS.put("Backends and balancing", List.of("--backend", "--balance", "--affinity", "--max-inflight-per-dyno"));
         GROUPS.put("Timeouts", List.of("--connect-timeout", "--request-timeout", "--idle-timeout", "--dyno-keepalive"));
         GROUPS.put("Health checks", List.of("--health-path", "--health-interval", "--health-timeout", "--health-fall",
                 "--health-rise", "--health-status", "--health-host"));

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One request's exchange with a dyno, whichever client protocol carries it: checks and rewrites the
- * request, selects a dyno (or holds), borrows a pooled HTTP/1.1 connection or connects (retrying the
+ * request, selects a dyno (the one its affinity cookie names, or by the balance strategy; or holds), borrows a pooled HTTP/1.1 connection or connects (retrying the
  * next dyno), streams the request body and the response with back-pressure both ways, times out
  * (H12, H15, H20, H28), retries a replayable request once, and ends with the access line. The
  * {@link ClientSide} feeds it the request body and decides what follows its end.
@@ -84,6 +84,9 @@ final class DynoExchange implements BackendHandler.Owner {
         if (refusal != null) {
             fail(refusal.error(), refusal.detail());
             return;
+        }
+        if (settings.affinity) {
+            ex.affinityDyno = AffinityCookie.take(req.headers());
         }
         route();
     }
@@ -199,7 +202,14 @@ final class DynoExchange implements BackendHandler.Owner {
             if (pool == null) {
                 throw new IllegalStateException("channel " + client + " is not on a router event loop");
             }
-            Dyno d = table.select(s);
+            Dyno d = null;
+            if (ex.affinityDyno != null && !ex.affinityTried) {
+                ex.affinityTried = true; // once: a failed connect or a drain falls back to balancing
+                d = s.find(ex.affinityDyno);
+            }
+            if (d == null) {
+                d = table.select(s);
+            }
             if (!table.acquire(d)) {
                 continue; // started draining since the snapshot was taken
             }
@@ -362,6 +372,9 @@ final class DynoExchange implements BackendHandler.Owner {
         ex.bytes = 0;
         ex.backendReusable = reusable;
         ex.closeAfterResponse |= ResponseHeads.prepare(res, ex);
+        if (settings.affinity && !ex.dyno.name().equals(ex.affinityDyno)) {
+            AffinityCookie.set(res.headers(), ex.dyno.name(), ex.secure);
+        }
         side.answering(ex.headRequest);
         client.write(res, client.voidPromise());
     }

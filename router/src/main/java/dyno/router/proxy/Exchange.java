@@ -58,6 +58,9 @@ final class Exchange {
     /** The dyno's response allows another request on its connection. */
     boolean backendReusable;
     boolean closeAfterResponse;
+    /** The dyno the request's affinity cookie names (affinity on), or null. */
+    String affinityDyno;
+    boolean affinityTried;
 
     void clear() {
         request = null;
@@ -94,6 +97,8 @@ final class Exchange {
         bytes = 0;
         backendReusable = false;
         closeAfterResponse = false;
+        affinityDyno = null;
+        affinityTried = false;
     }
 
     /** Nothing was answered to the client yet: an error page can still be sent. */

@@ -18,6 +18,7 @@ final class ProxySettings {
     final int maxConnectionsPerClient;
     final int maxHeadBytes;
     final int maxConcurrentStreams;
+    final boolean affinity;
 
     ProxySettings(RouterConfig config) {
         firstByteNanos = config.firstByteTimeout().toNanos();
@@ -30,5 +31,6 @@ final class ProxySettings {
         maxConnectionsPerClient = config.maxConnectionsPerClient();
         maxHeadBytes = config.maxHeadBytes();
         maxConcurrentStreams = config.maxConcurrentStreams();
+        affinity = config.affinity() == dyno.router.Affinity.COOKIE;
     }
 }
