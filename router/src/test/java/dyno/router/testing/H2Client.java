@@ -52,6 +52,7 @@ public final class H2Client implements AutoCloseable {
                 Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
                         .encoderEnforceMaxRstFramesPerWindow(0, 0) // the tests reset on purpose
                         .encoderIgnoreMaxHeaderListSize(true) // and send heads past the server's limit
+                        .encoderEnforceMaxQueuedControlFrames(0) // never the one to give up on a flood
                         .build();
                 ch.pipeline().addLast(codec, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
                         new ChannelInboundHandlerAdapter() {
@@ -122,6 +123,36 @@ public final class H2Client implements AutoCloseable {
                 });
             }
         });
+    }
+
+    /**
+     * Sends PING frames without reading the acknowledgements (auto-read off), in batches, until the
+     * connection closes or {@code max} were sent; returns how many were sent.
+     */
+    public long pingFlood(long max) throws InterruptedException {
+        parent.config().setAutoRead(false);
+        long sent = 0;
+        while (sent < max && parent.isActive()) {
+            CompletableFuture<Void> batch = new CompletableFuture<>();
+            long base = sent;
+            parent.eventLoop().execute(() -> {
+                for (int i = 0; i < 5000 && parent.isActive(); i++) {
+                    parent.write(new io.netty.handler.codec.http2.DefaultHttp2PingFrame(base + i));
+                }
+                parent.flush();
+                batch.complete(null);
+            });
+            try {
+                batch.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                break;
+            }
+            sent += 5000;
+            while (parent.isActive() && !parent.isWritable()) {
+                Thread.sleep(1); // the server reads; wait for the socket to drain a little
+            }
+        }
+        return sent;
     }
 
     private static final class Collector extends ChannelInboundHandlerAdapter {

@@ -187,6 +187,34 @@ class Http2EndToEndTest {
     }
 
     @Test
+    void aPingFloodThatIsNotReadIsCutOff() throws Exception {
+        try (RouterFixture f = new RouterFixture(b -> b); H2Client c = H2Client.connect(f.router.port())) {
+            f.addBackend("web.1");
+            c.settings.get(10, TimeUnit.SECONDS);
+            long sent = c.pingFlood(20_000_000); // 340 MB at most; the router gives up far sooner
+            assertThat(c.channel().isActive()).as("closed after %s pings", sent).isFalse();
+            try (H2Client other = H2Client.connect(f.router.port())) {
+                assertThat(other.get("/").get(20, TimeUnit.SECONDS).text()).isEqualTo("web.1");
+            }
+        }
+    }
+
+    @Test
+    void curlSpeaksH2cWithPriorKnowledge() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/curl")),
+                "curl is not installed");
+        try (RouterFixture f = new RouterFixture(b -> b)) {
+            f.addBackend("web.1");
+            Process curl = new ProcessBuilder("/usr/bin/curl", "-sS", "--max-time", "20", "--http2-prior-knowledge",
+                    "-o", "/dev/null", "-w", "%{http_code} %{http_version}",
+                    "http://127.0.0.1:" + f.router.port() + "/").redirectErrorStream(true).start();
+            assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(curl.getInputStream().readAllBytes())).isEqualTo("200 2");
+            assertThat(f.lastLineFor("/")).contains("protocol=http/2");
+        }
+    }
+
+    @Test
     void closingTheRouterSendsGoAwayAndLetsStreamsUnderWayFinish() throws Exception {
         RouterFixture f = new RouterFixture(b -> b);
         try (H2Client c = H2Client.connect(f.router.port())) {
