@@ -13,7 +13,7 @@ final class ConfigDiff {
     static final Set<String> LIVE = Set.of("host", "port", "healthPath", "healthInterval", "healthTimeout", "fall",
             "rise", "healthStatus", "healthHost", "quarantine", "maxAttempts", "connectTimeout", "firstByteTimeout",
             "idleTimeout", "headerTimeout", "holdTimeout", "maxHeld", "maxInFlightPerDyno", "maxConnections",
-            "maxConnectionsPerClient", "maxHeadBytes", "dynoKeepAlive", "accessLog", "balance", "slowStart", "queueTimeout");
+            "maxConnectionsPerClient", "maxHeadBytes", "dynoKeepAlive", "accessLog", "balance", "slowStart", "queueTimeout", "maxConcurrentStreams", "affinity");
     /** Settings of the health checks: any change restarts them. */
     static final Set<String> HEALTH = Set.of("healthPath", "healthInterval", "healthTimeout", "fall", "rise",
             "healthStatus", "healthHost");

@@ -11,6 +11,7 @@ import dyno.router.proxy.BackendInitializer;
 import dyno.router.proxy.ProxyContext;
 import dyno.router.proxy.ProxyServer;
 import dyno.router.select.DynoTable;
+import dyno.router.tls.ServerTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Router.class);
+    /** How long closing waits for HTTP/2 streams under way after their GOAWAY. */
+    private static final long GO_AWAY_GRACE_MILLIS = 6_000;
 
     private final EventLoopGroup group;
     private final Transport transport;
@@ -45,17 +48,23 @@ public final class Router implements AutoCloseable {
     /** Serializes reconfigure() and close(). */
     private final Object lock = new Object();
     private volatile Channel serverChannel;
+    /** The HTTPS listener, null without TLS. */
+    private final Channel tlsChannel;
+    private final ServerTls tls;
     private volatile int port;
     private volatile RouterConfig config;
     private volatile boolean closed;
 
     private Router(RouterConfig config, EventLoopGroup group, Transport transport, Bootstrap backend,
-                   Channel serverChannel, DynoTable table, Pools pools, HealthMonitor health, ProxyContext context) {
+                   Channel serverChannel, Channel tlsChannel, ServerTls tls, DynoTable table, Pools pools,
+                   HealthMonitor health, ProxyContext context) {
         this.config = config;
         this.group = group;
         this.transport = transport;
         this.backend = backend;
         this.serverChannel = serverChannel;
+        this.tlsChannel = tlsChannel;
+        this.tls = tls;
         this.table = table;
         this.pools = pools;
         this.health = health;
@@ -64,13 +73,17 @@ public final class Router implements AutoCloseable {
     }
 
     /**
-     * Binds {@code config.host():config.port()} and returns once listening.
+     * Binds {@code config.host():config.port()}, and {@code config.tls().port()} on the same host
+     * with TLS when configured, and returns once listening.
      *
-     * @throws ListenException when the address cannot be bound (taken, privileged, not this machine's)
+     * @throws ListenException when an address cannot be bound (taken, privileged, not this machine's)
+     * @throws IllegalArgumentException when the TLS certificate or key cannot be used (one line naming the file)
      */
     public static Router start(RouterConfig config, RouterListener listener) {
         requireNonNull(config, "config");
         requireNonNull(listener, "listener");
+        ServerTls tls = config.tls() == null ? null
+                : ServerTls.load(config.tls(), "tls.certificateChain", "tls.privateKey");
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newGroup(config.threads());
         try {
@@ -88,13 +101,27 @@ public final class Router implements AutoCloseable {
             table.watch(health);
             ProxyContext context = new ProxyContext(config, table, pools);
             Channel server = ProxyServer.bind(group, transport, context, config.host(), config.port());
+            Channel tlsServer = null;
+            if (tls != null) {
+                try {
+                    tlsServer = ProxyServer.bind(group, transport, context, config.host(), config.tls().port(),
+                            tls.context());
+                } catch (Exception e) { // bind() rethrows the socket's IOException undeclared
+                    server.close();
+                    group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                    throw new ListenException(config.host(), config.tls().port(), e);
+                }
+                logger.debug("Router listening with TLS ({}) on {}", tls.engine(), tlsServer.localAddress());
+            }
             logger.debug("Router listening on {} ({}, {} threads)", server.localAddress(), transport.name(),
                     config.threads());
-            return new Router(config, group, transport, backend, server, table, pools, health, context);
+            return new Router(config, group, transport, backend, server, tlsServer, tls, table, pools, health, context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("Interrupted while binding " + config.host() + ":" + config.port(), e);
+        } catch (ListenException e) {
+            throw e; // the TLS listener's, already cleaned up
         } catch (Exception e) { // bind() rethrows the socket's IOException undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new ListenException(config.host(), config.port(), e);
@@ -111,9 +138,19 @@ public final class Router implements AutoCloseable {
         return port;
     }
 
+    /** The bound HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
+    /** The TLS engine in use, {@code openssl} or {@code jdk}; null without TLS. */
+    public String tlsEngine() {
+        return tls == null ? null : tls.engine();
+    }
+
     /**
      * The settings in force: those of the last {@link #reconfigure} (or of the start), but the
-     * {@code threads} and {@code observer} of the start.
+     * {@code threads}, {@code observer} and {@code tls} of the start.
      */
     public RouterConfig config() {
         return config;
@@ -137,8 +174,8 @@ public final class Router implements AutoCloseable {
      * <li>The access log sink is swapped: once this returns the router never calls the old one again,
      *     which the caller may then close (an {@link dyno.router.log.AccessLogWriter} writes what it
      *     queued first).
-     * <li>{@code threads} and the {@code observer} cannot change: they are reported as needing a
-     *     restart, and kept.
+     * <li>{@code threads}, the {@code observer} and {@code tls} cannot change: they are reported as
+     *     needing a restart, and kept. The HTTPS listener stays where it is when the plain one moves.
      * </ul>
      * Must not be called on one of the router's event loops (it waits for each of them).
      *
@@ -190,7 +227,7 @@ public final class Router implements AutoCloseable {
                 logger.info("Router moved from {} to {}; connections accepted there are served until they end",
                         oldServer.localAddress(), serverChannel.localAddress());
             }
-            config = next.toBuilder().threads(current.threads()).observer(current.observer()).build();
+            config = next.toBuilder().threads(current.threads()).observer(current.observer()).tls(current.tls()).build();
             logger.info("Router reconfigured: {}{}", String.join(", ", result.applied()),
                     result.needRestart().isEmpty() ? ""
                             : "; needs a restart to change: " + String.join(", ", result.needRestart()));
@@ -246,6 +283,10 @@ public final class Router implements AutoCloseable {
             closed = true;
         }
         serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (tlsChannel != null) {
+            tlsChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        context.goAway(GO_AWAY_GRACE_MILLIS); // HTTP/2 clients learn that no new stream will be served
         health.close();
         table.hold(false);
         pools.closeAll();

@@ -3,6 +3,7 @@ package dyno.router;
 import static java.util.Objects.requireNonNull;
 
 import dyno.router.health.ExpectedStatus;
+import dyno.router.tls.TlsConfig;
 import java.time.Duration;
 
 /**
@@ -39,7 +40,10 @@ public record RouterConfig(
         RequestObserver observer,
         Balance balance,
         Duration slowStart,
-        Duration queueTimeout) {
+        Duration queueTimeout,
+        TlsConfig tls,
+        int maxConcurrentStreams,
+        Affinity affinity) {
 
     public RouterConfig {
         requireNonNull(host, "host");
@@ -92,25 +96,33 @@ public record RouterConfig(
         if (queueTimeout.isNegative() || queueTimeout.compareTo(Duration.ofHours(24)) > 0) {
             throw new IllegalArgumentException("queueTimeout: " + queueTimeout + " (expected: 0 to 24h)");
         }
+        requireNonNull(affinity, "affinity");
+        if (maxConcurrentStreams < 1 || maxConcurrentStreams > MAX_CONCURRENT_STREAMS) {
+            throw new IllegalArgumentException("maxConcurrentStreams: " + maxConcurrentStreams + " (expected: 1.."
+                    + MAX_CONCURRENT_STREAMS + ")");
+        }
     }
 
     /** Smallest head limit: a request line of 8 KB must fit, with room for headers. */
     public static final int MIN_HEAD_BYTES = 16 * 1024;
     /** Largest head limit. */
     public static final int MAX_HEAD_BYTES = 16 * 1024 * 1024;
+    /** Largest HTTP/2 stream limit. */
+    public static final int MAX_CONCURRENT_STREAMS = 10_000;
 
     /**
      * Heroku's values, port 5006 on 127.0.0.1, one event loop per core, no active health checks; a
      * request head must arrive within 10 s (of the accept, or of its first byte on a kept-alive
      * connection); at most 10000 client connections are open at once, 1000 from one address; a
-     * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s.
+     * request or response head is at most 64 KB; an idle pooled dyno connection is closed after 2 s; no HTTPS listener; 100 concurrent streams
+     * per HTTP/2 connection; no session affinity.
      */
     public static RouterConfig defaults() {
         return new RouterConfig("127.0.0.1", 5006, Runtime.getRuntime().availableProcessors(), null,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2, ExpectedStatus.BELOW_500, null, Duration.ofSeconds(5), 10,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(55), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), 1000, 200, 10_000, 1000, 64 * 1024, Duration.ofSeconds(2), AccessLogSink.slf4j(), RequestObserver.NONE,
-                Balance.ROUND_ROBIN, Duration.ZERO, Duration.ZERO);
+                Balance.ROUND_ROBIN, Duration.ZERO, Duration.ZERO, null, 100, Affinity.NONE);
     }
 
     /** A builder starting from the defaults. */
@@ -166,6 +178,9 @@ public record RouterConfig(
         private Balance balance;
         private Duration slowStart;
         private Duration queueTimeout;
+        private TlsConfig tls;
+        private int maxConcurrentStreams;
+        private Affinity affinity;
 
         private Builder(RouterConfig c) {
             host = c.host;
@@ -196,6 +211,9 @@ public record RouterConfig(
             balance = c.balance;
             slowStart = c.slowStart;
             queueTimeout = c.queueTimeout;
+            tls = c.tls;
+            maxConcurrentStreams = c.maxConcurrentStreams;
+            affinity = c.affinity;
         }
 
         /** Address to bind. */
@@ -263,13 +281,19 @@ public record RouterConfig(
          * (HAProxy's queue behind maxconn); zero: no queue, past the app's limit H11 at once.
          */
         public Builder queueTimeout(Duration d) { this.queueTimeout = d; return this; }
+        /** An HTTPS listener besides the plain one; null (the default) for none. */
+        public Builder tls(TlsConfig tls) { this.tls = tls; return this; }
+        /** Streams (requests) open at once on one HTTP/2 client connection; more are refused (REFUSED_STREAM). */
+        public Builder maxConcurrentStreams(int n) { this.maxConcurrentStreams = n; return this; }
+        /** Session affinity; {@link Affinity#NONE} by default. */
+        public Builder affinity(Affinity affinity) { this.affinity = affinity; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(host, port, threads, healthPath, healthInterval, healthTimeout, fall, rise,
                     healthStatus, healthHost, quarantine, maxAttempts, connectTimeout, firstByteTimeout, idleTimeout, headerTimeout,
                     holdTimeout, maxHeld, maxInFlightPerDyno, maxConnections, maxConnectionsPerClient, maxHeadBytes, dynoKeepAlive, accessLog, observer,
-                    balance, slowStart, queueTimeout);
+                    balance, slowStart, queueTimeout, tls, maxConcurrentStreams, affinity);
         }
     }
 }

@@ -13,7 +13,7 @@ class ConfigDiffTest {
     void everySettingIsEitherAppliedLiveOrNeedsARestart() {
         // A new RouterConfig component needs a restart until Router.reconfigure applies it and LIVE lists it.
         assertThat(Arrays.stream(RouterConfig.class.getRecordComponents()).map(RecordComponent::getName)
-                .filter(n -> !ConfigDiff.LIVE.contains(n))).containsExactlyInAnyOrder("threads", "observer");
+                .filter(n -> !ConfigDiff.LIVE.contains(n))).containsExactlyInAnyOrder("threads", "observer", "tls");
         assertThat(ConfigDiff.HEALTH).allMatch(ConfigDiff.LIVE::contains);
     }
 

@@ -9,6 +9,9 @@ import dyno.router.RouterConfig;
 import dyno.router.cli.RouterCommand;
 import dyno.router.cli.HealthOptions;
 import dyno.router.cli.RouterLimitOptions;
+import dyno.router.cli.TlsOptions;
+import dyno.router.tls.DevCertificate;
+import dyno.router.tls.TlsConfig;
 import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
 import java.nio.file.Path;
@@ -132,11 +135,19 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "Plain log prefixes.")
     boolean noColor;
 
+    @Option(names = "--affinity", paramLabel = "none|cookie", defaultValue = "none",
+            description = "Session affinity: cookie sends a client's requests to the dyno that served its first,"
+                    + " while it is up (default: ${DEFAULT-VALUE}).")
+    String affinity;
+
     @Mixin
     RouterLimitOptions limits = new RouterLimitOptions();
 
     @Mixin
     HealthOptions health = new HealthOptions();
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -153,6 +164,8 @@ final class UpCommand implements Callable<Integer> {
             router.maxHeadBytes(RouterCommand.parseSize("--max-head-size", maxHeadSize));
             limits.applyTo(router);
             health.applyTo(router);
+            tls.applyTo(router, dir.resolve(".dyno").resolve("tls"), routerPort);
+            router.affinity(RouterCommand.parseAffinity(affinity));
             accessLogSettings = AccessLogSettings.parse(accessLog, accessLogFormat);
             kubernetes = kubernetesTarget();
         } catch (IllegalArgumentException e) {
@@ -170,7 +183,8 @@ final class UpCommand implements Callable<Integer> {
         if (memoryQuotaMb > 0) {
             settings = settings.withMemory(Duration.ofSeconds(1), memoryQuotaMb * 1024 * 1024);
         }
-        DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, router.build(), settings,
+        RouterConfig routerConfig = router.build();
+        DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, routerConfig, settings,
                 apiPort, metricsPublic, accessLogSettings).withProcfile(procfile);
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
         Daemon daemon = Daemon.start(options, kubernetes, console);
@@ -182,6 +196,14 @@ final class UpCommand implements Callable<Integer> {
         if (kubernetes != null) {
             out.println("Runtime: kubernetes, image " + kubernetes.settings().image() + " in namespace "
                     + kubernetes.settings().namespace() + " (dynos are pods; see docs/kubernetes.md)");
+        }
+        TlsConfig tlsConfig = routerConfig.tls();
+        if (tlsConfig != null) {
+            out.println("HTTPS: https://" + host + ":" + tlsConfig.port() + "  (certificate " + tlsConfig.certificateChain() + ")");
+            if (tlsConfig.certificateChain().getFileName().toString().equals("localhost-cert.pem")) {
+                out.println("Hint: a development certificate for localhost, 127.0.0.1 and ::1. "
+                        + DevCertificate.howToTrust(tlsConfig.certificateChain()));
+            }
         }
         daemon.hints().forEach(h -> out.println("Hint: " + h));
         out.println("Dashboard: dyno dashboard --dir " + dir + "   Metrics: http://127.0.0.1:" + daemon.apiPort() + "/metrics"

@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dyno.router.FileLimits;
 import dyno.router.ListenException;
+import dyno.router.Router;
 import dyno.router.RouterConfig;
 import dyno.router.log.AccessLogSettings;
+import dyno.router.tls.DevCertificate;
+import dyno.router.tls.TlsConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -37,6 +40,8 @@ import picocli.CommandLine.Spec;
 public final class RouterCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})([km])?");
+    /** Where {@code --tls-cert self-signed} keeps its certificate: under the working directory. */
+    static final Path DEV_CERTIFICATES = Path.of(".dyno", "tls");
 
     @Spec
     CommandSpec spec;
@@ -61,11 +66,19 @@ public final class RouterCommand implements Callable<Integer> {
             description = "round-robin, random, least-conn or p2c (default: ${DEFAULT-VALUE}).")
     String balance;
 
+    @Option(names = "--affinity", paramLabel = "none|cookie", defaultValue = "none",
+            description = "Session affinity: cookie sends a client's requests to the dyno that served its first,"
+                    + " while it takes traffic (default: ${DEFAULT-VALUE}).")
+    String affinity;
+
     @Mixin
     RouterLimitOptions limits = new RouterLimitOptions();
 
     @Mixin
     HealthOptions health = new HealthOptions();
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
 
     @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "Time for a request head to arrive; slower clients get 408 (default: ${DEFAULT-VALUE}).")
@@ -89,6 +102,11 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Client connections open at once from one address; past it 503 (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerClient;
 
+    @Option(names = "--max-concurrent-streams", paramLabel = "N", defaultValue = "100",
+            description = "HTTP/2 streams (requests) open at once per client connection; more are refused"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String maxConcurrentStreams;
+
     @Option(names = "--access-log", paramLabel = "stdout|off|FILE", defaultValue = "stdout",
             description = "Where access lines go: stdout, off, or a file to append to (default: ${DEFAULT-VALUE}).")
     String accessLog;
@@ -102,6 +120,8 @@ public final class RouterCommand implements Callable<Integer> {
                     + " dashes); SIGHUP or the API reloads it without dropping a request. Not with other settings.")
     Path config;
 
+    /** Where {@code --tls-cert self-signed} keeps its certificate (tests move it). */
+    Path devCertificates = DEV_CERTIFICATES;
     private final RouterExtension extension;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -155,8 +175,11 @@ public final class RouterCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             stopped.countDown();
             // port taken, log file not writable: one line, no stack trace
+            TlsConfig tlsConfig = setup.config().tls();
             spec.commandLine().getErr().println("dyno router: " + (e instanceof ListenException listen
-                    ? listen.messageWithHint("--port", "--host") : e.getMessage()));
+                    ? listen.messageWithHint(tlsConfig != null && listen.port() == tlsConfig.port()
+                            && listen.port() != setup.config().port() ? "--tls-port" : "--port", "--host")
+                    : e.getMessage()));
             return 1;
         }
         try {
@@ -176,8 +199,16 @@ public final class RouterCommand implements Callable<Integer> {
                 names.append(names.length() == 0 ? "" : ", ").append(b.name()).append('=')
                         .append(new BackendOption(b.address(), b.weight()));
             }
-            print.accept("dyno router listening on http://" + setup.config().host() + ":" + running.router().port()
+            Router router = running.router();
+            String https = router.tlsPort() < 0 ? "" : " and https://" + setup.config().host() + ":" + router.tlsPort()
+                    + " (TLS: " + router.tlsEngine() + ")";
+            print.accept("dyno router listening on http://" + setup.config().host() + ":" + router.port() + https
                     + " -> " + (names.length() == 0 ? "(no backends yet)" : names));
+            TlsConfig tlsConfig = setup.config().tls();
+            if (tlsConfig != null && tlsConfig.certificateChain().startsWith(devCertificates)) {
+                print.accept("dyno router: TLS with a development certificate for localhost, 127.0.0.1 and ::1: "
+                        + tlsConfig.certificateChain() + ". " + DevCertificate.howToTrust(tlsConfig.certificateChain()));
+            }
             stop.await();
             print.accept("dyno router stopping");
         } catch (InterruptedException e) {
@@ -218,10 +249,14 @@ public final class RouterCommand implements Callable<Integer> {
                 .maxHeadBytes(parseSize("--max-head-size", maxHeadSize))
                 .dynoKeepAlive(parseDuration("--dyno-keepalive", dynoKeepAlive))
                 .maxConnectionsPerClient(atLeastOne("--max-connections-per-client", maxConnectionsPerClient))
-                .balance(parseBalance(balance));
+                .maxConcurrentStreams(RouterLimitOptions.parseWholeNumber("--max-concurrent-streams",
+                        maxConcurrentStreams, RouterConfig.MAX_CONCURRENT_STREAMS))
+                .balance(parseBalance(balance))
+                .affinity(parseAffinity(affinity));
         if (threads != null) {
             builder.threads(threads);
         }
+        tls.applyTo(builder, devCertificates, port);
         return new RouterSetup(health.applyTo(limits.applyTo(builder)).build(), backendList, logSettings);
     }
 
@@ -265,6 +300,15 @@ public final class RouterCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + ": " + value + " (expected: >= 1)");
         }
         return value;
+    }
+
+    /** Parses {@code --affinity}; the error names the flag. */
+    public static dyno.router.Affinity parseAffinity(String value) {
+        try {
+            return dyno.router.Affinity.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
+        }
     }
 
     static dyno.router.Balance parseBalance(String value) {

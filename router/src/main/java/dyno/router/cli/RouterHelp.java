@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code dyno router --help} with its options grouped as HAProxy's documentation groups settings
- * (listener, backends and balancing, timeouts, health checks, logging, configuration, runtime API)
+ * (listener, TLS, backends and balancing, timeouts, health checks, logging, configuration, runtime API)
  * instead of one long list. Options of no group (help, version) come last.
  */
 public final class RouterHelp {
@@ -17,9 +17,10 @@ public final class RouterHelp {
 
     static {
         GROUPS.put("Listener and client connections", List.of("--port", "--host", "--threads", "--max-connections",
-                "--max-connections-per-client", "--header-timeout", "--max-head-size"));
-        GROUPS.put("Backends and balancing", List.of("--backend", "--balance", "--max-inflight-per-dyno",
-                "--slow-start", "--queue-timeout"));
+                "--max-connections-per-client", "--header-timeout", "--max-head-size", "--max-concurrent-streams"));
+        GROUPS.put("TLS (HTTPS listener)", List.of("--tls-cert", "--tls-key", "--tls-port", "--tls-engine"));
+        GROUPS.put("Backends and balancing", List.of("--backend", "--balance", "--affinity", "--max-inflight-per-dyno",
+                "--queue-timeout", "--slow-start"));
         GROUPS.put("Timeouts", List.of("--connect-timeout", "--request-timeout", "--idle-timeout", "--dyno-keepalive"));
         GROUPS.put("Health checks", List.of("--health-path", "--health-interval", "--health-timeout", "--health-fall",
                 "--health-rise", "--health-status", "--health-host"));

@@ -16,11 +16,21 @@ import static java.util.Objects.requireNonNull;
  * @param bytes response body bytes, below 0 when no dyno was reached
  * @param httpVersion the client's version, {@code HTTP/1.1} or {@code HTTP/1.0}
  * @param retries times the request was sent again on a fresh connection (see docs/router.md, Retries)
+ * @param protocol {@code http}, or {@code https} for a client that came through TLS (Heroku's {@code protocol})
  */
 public record AccessRecord(long epochMillis, String code, String desc, String method, String path, String host,
                            String requestId, String fwd, String dyno, long connectMs, long serviceMs, int status,
-                           long bytes, String httpVersion, int retries) {
+                           long bytes, String httpVersion, int retries, String protocol) {
+    /** A record of a plain HTTP request. */
+    public AccessRecord(long epochMillis, String code, String desc, String method, String path, String host,
+                        String requestId, String fwd, String dyno, long connectMs, long serviceMs, int status,
+                        long bytes, String httpVersion, int retries) {
+        this(epochMillis, code, desc, method, path, host, requestId, fwd, dyno, connectMs, serviceMs, status, bytes,
+                httpVersion, retries, "http");
+    }
+
     public AccessRecord {
+        requireNonNull(protocol, "protocol");
         requireNonNull(method, "method");
         requireNonNull(path, "path");
         requireNonNull(host, "host");

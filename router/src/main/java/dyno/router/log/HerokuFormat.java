@@ -50,7 +50,7 @@ final class HerokuFormat {
         if (r.bytes() >= 0) {
             b.append(r.bytes());
         }
-        b.append(" protocol=http");
+        b.append(" protocol=").append(r.protocol());
         if (r.retries() > 0) {
             b.append(" retries=").append(r.retries());
         }

@@ -38,7 +38,7 @@ final class JsonFormat {
         b.append(",\"status\":").append(r.status());
         b.append(",\"bytes\":");
         number(b, r.bytes());
-        b.append(",\"protocol\":\"http\",\"retries\":").append(r.retries()).append('}');
+        b.append(",\"protocol\":\"").append(r.protocol()).append("\",\"retries\":").append(r.retries()).append('}');
     }
 
     static void appendOverflow(long count, StringBuilder b) {

@@ -9,17 +9,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last handler of a dyno connection. While an exchange owns the connection it hands everything to
- * that exchange; while pooled, any input is unexpected and the connection is dropped.
- * Runs on the connection's event loop, which is also the owning client connection's loop.
+ * Last handler of a dyno connection. While an {@link Owner} (an exchange, or a tunnel after a 101)
+ * holds the connection it hands everything to it; while pooled, any input is unexpected and the
+ * connection is dropped. Runs on the connection's event loop, which is also the owner's loop.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
+    /** Who is told of the dyno connection's events while it holds the connection. */
+    interface Owner {
+        void onBackendRead(Object msg);
+
+        void onBackendReadComplete();
+
+        void onBackendWritabilityChanged();
+
+        void onBackendInactive();
+    }
+
     private static final Logger logger = LoggerFactory.getLogger(BackendHandler.class);
 
     private final Dyno dyno;
     private final LoopPool pool;
     private final DynoCodec codec;
-    private FrontendHandler owner;
+    private Owner owner;
 
     BackendHandler(Dyno dyno, LoopPool pool, DynoCodec codec) {
         this.dyno = dyno;
@@ -32,8 +43,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         return codec;
     }
 
-    void attach(FrontendHandler frontend) {
-        owner = frontend;
+    void attach(Owner owner) {
+        this.owner = owner;
     }
 
     void detach() {
@@ -42,7 +53,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        FrontendHandler o = owner;
+        Owner o = owner;
         if (o != null) {
             o.onBackendRead(msg);
         } else {
@@ -53,7 +64,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        FrontendHandler o = owner;
+        Owner o = owner;
         if (o != null) {
             o.onBackendReadComplete();
         }
@@ -61,7 +72,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        FrontendHandler o = owner;
+        Owner o = owner;
         if (o != null) {
             o.onBackendWritabilityChanged();
         }
@@ -69,7 +80,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        FrontendHandler o = owner;
+        Owner o = owner;
         owner = null;
         if (o != null) {
             o.onBackendInactive();

@@ -24,6 +24,10 @@ final class Exchange {
     String requestId;
     String fwd;
     boolean clientHttp10;
+    /** The client came through TLS. */
+    boolean secure;
+    /** The request came on an HTTP/2 stream. */
+    boolean http2;
     boolean clientKeepAlive;
     boolean headRequest;
     boolean upgradeRequested;
@@ -56,6 +60,9 @@ final class Exchange {
     /** The dyno's response allows another request on its connection. */
     boolean backendReusable;
     boolean closeAfterResponse;
+    /** The dyno the request's affinity cookie names (affinity on), or null. */
+    String affinityDyno;
+    boolean affinityTried;
 
     void clear() {
         request = null;
@@ -65,6 +72,8 @@ final class Exchange {
         requestId = null;
         fwd = null;
         clientHttp10 = false;
+        secure = false;
+        http2 = false;
         clientKeepAlive = false;
         headRequest = false;
         upgradeRequested = false;
@@ -91,6 +100,8 @@ final class Exchange {
         bytes = 0;
         backendReusable = false;
         closeAfterResponse = false;
+        affinityDyno = null;
+        affinityTried = false;
     }
 
     /** Nothing was answered to the client yet: an error page can still be sent. */
@@ -127,7 +138,8 @@ final class Exchange {
         AccessRecord record = new AccessRecord(System.currentTimeMillis(), error == null ? null : error.code(),
                 error == null ? null : detail == null ? error.description() : error.description() + ": " + detail,
                 method, path, host, requestId, fwd, dynoName, reachedDyno ? connectMs : -1, service, answered,
-                loggedBytes, clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries);
+                loggedBytes, http2 ? "HTTP/2.0" : clientHttp10 ? "HTTP/1.0" : "HTTP/1.1", retries,
+                http2 ? "http/2" : secure ? "https" : "http");
         try {
             accessLog.log(record);
         } catch (RuntimeException e) {

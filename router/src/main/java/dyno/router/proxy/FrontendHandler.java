@@ -1,9 +1,5 @@
 package dyno.router.proxy;
 
-import dyno.router.pool.LoopPool;
-import dyno.router.select.Dyno;
-import dyno.router.select.DynoTable;
-import dyno.router.select.Snapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -12,18 +8,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection and the exchange under way on it. Everything here, including the dyno
- * connection it borrows, runs on the client channel's event loop, so no field needs a lock.
+ * One HTTP/1.x client connection: its framing and pipelining, the request head's timeout and
+ * memory budget, keep-alive, error pages, and the tunnel after an upgrade. The exchange with the
+ * dyno itself is a {@link DynoExchange}, one per connection, reused from request to request.
+ * Everything here, the dyno connection included, runs on the client channel's event loop.
  *
  * <p>Requests are handled one at a time in arrival order: once a request is fully received the
  * client is not read again until its exchange has ended, which is after the dyno's last response byte
@@ -40,10 +30,8 @@ import org.slf4j.LoggerFactory;
  * stream: the client is read only while the dyno connection is writable, the dyno only while the
  * client connection is writable.
  */
-final class FrontendHandler extends ChannelInboundHandlerAdapter {
+final class FrontendHandler extends ChannelInboundHandlerAdapter implements ClientSide {
     private static final Logger logger = LoggerFactory.getLogger(FrontendHandler.class);
-    /** Re-selections after a dyno turned out to be draining, or became available while holding. */
-    private static final int MAX_RESELECT = 16;
 
     /** Bodies of refused requests up to this size are read and dropped to keep the connection. */
     private static final long MAX_DISCARD = 1024 * 1024;
@@ -55,31 +43,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             .getBytes(StandardCharsets.US_ASCII);
 
     /**
-     * AWAIT: between requests. ROUTING: choosing or connecting to a dyno, or held. FORWARDING: the
-     * exchange streams. ENDING: the response ended; the rest of the dyno's read is still being
-     * decoded before its connection may be pooled and the next request may start. DISCARD: dropping
-     * the body of a refused request. TUNNEL: an upgraded connection.
+     * AWAIT: between requests. EXCHANGE: a request's exchange is under way ({@link DynoExchange}).
+     * DISCARD: dropping the body of a refused request. TUNNEL: an upgraded connection.
      */
-    private enum State { AWAIT, ROUTING, FORWARDING, ENDING, DISCARD, TUNNEL, CLOSED }
+    private enum State { AWAIT, EXCHANGE, DISCARD, TUNNEL, CLOSED }
 
     private final ProxyContext px;
-    private final DynoTable table;
     /** Timeouts and limits, read once per exchange: a reconfiguration applies from the next request on. */
     private ProxySettings settings;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
-    private final Exchange ex = new Exchange();
-    private final ChannelFutureListener connectListener = this::onConnect;
-    private final DynoTable.Held holdHandle = this::releaseHeld;
-    private final DynoTable.Queued queueHandle = this::releaseQueued;
 
     private ChannelHandlerContext ctx;
     private Channel client;
     private ClientCodec codec;
-    private LoopPool pool;
+    private DynoExchange exchange;
+    /** {@code exchange.ex}: the fields of the exchange under way, or of the last one. */
+    private Exchange ex;
+    private Tunnel tunnel;
     private LazyTimer timer;
-    private String clientIp = "";
-    private String localHost = "";
-    private int localPort;
+    private ClientAddress address = ClientAddress.UNKNOWN;
     private State state = State.AWAIT;
     private long lastClientActivity;
     /** When the request head being received began (accept, or its first byte); 0 between requests. */
@@ -90,12 +72,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean processing;
     /** This connection counts in the router's open tunnels. */
     private boolean tunnelCounted;
-    private Channel backend;
-    private BackendHandler backendHandler;
+
+    /** Whether the connection came through a TLS listener. */
+    private final boolean secure;
 
     FrontendHandler(ProxyContext px) {
+        this(px, false);
+    }
+
+    FrontendHandler(ProxyContext px, boolean secure) {
         this.px = px;
-        this.table = px.table;
+        this.secure = secure;
     }
 
     // ---- client side events ----
@@ -106,17 +93,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.client = ctx.channel();
         this.codec = ctx.pipeline().get(ClientCodec.class);
         this.timer = new LazyTimer(ctx.executor(), this::onTimer);
-        this.pool = px.pools.forLoop(client.eventLoop());
-        SocketAddress remote = client.remoteAddress();
-        if (remote instanceof InetSocketAddress r) {
-            clientIp = r.getAddress() != null ? r.getAddress().getHostAddress() : r.getHostString();
-        }
-        SocketAddress local = client.localAddress();
-        if (local instanceof InetSocketAddress l) {
-            localPort = l.getPort();
-            String ip = l.getAddress() != null ? l.getAddress().getHostAddress() : l.getHostString();
-            localHost = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + localPort;
-        }
+        this.exchange = new DynoExchange(px, this, client);
+        this.ex = exchange.ex;
+        this.address = ClientAddress.of(client.remoteAddress(), client.localAddress(), secure);
         settings = px.settings();
         lastClientActivity = System.nanoTime();
         headStartNanos = lastClientActivity; // the first request head is due within the header timeout
@@ -181,12 +160,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         lastClientActivity = System.nanoTime();
         if (state == State.TUNNEL) {
-            Channel b = backend;
-            if (b != null && msg instanceof ByteBuf) {
-                b.write(msg, b.voidPromise());
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+            tunnel.fromClient(msg);
             return;
         }
         if (state == State.CLOSED) {
@@ -199,39 +173,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        Channel b = backend;
-        if (b != null) {
-            b.flush();
-            if (state == State.TUNNEL) {
-                if (!b.isWritable()) {
-                    client.config().setAutoRead(false);
-                }
-                return;
-            }
+        if (state == State.TUNNEL) {
+            tunnel.clientReadComplete();
+            return;
         }
+        exchange.flushToDyno();
         maybeReadClient();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        Channel b = backend;
-        if (b != null && client.isWritable()) {
-            b.config().setAutoRead(true);
+        if (!client.isWritable()) {
+            return;
+        }
+        if (state == State.TUNNEL) {
+            tunnel.clientWritable();
+        } else {
+            exchange.clientWritable();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        State was = state;
-        if (was == State.ROUTING || was == State.FORWARDING) {
-            endExchange(RouteError.H27, null);
-        } else if (was == State.TUNNEL || was == State.ENDING) {
-            releaseDyno();
-            Channel b = backend;
-            detachBackend();
-            if (b != null) {
-                flushAndClose(b);
-            }
+        if (exchange != null) {
+            exchange.clientClosed();
+        }
+        if (state == State.TUNNEL) {
+            tunnel.close(true);
         }
         state = State.CLOSED;
         if (timer != null) {
@@ -249,6 +217,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         logger.debug("[{}] client connection failed", ctx.channel().id(), cause);
         ctx.close();
+    }
+
+    /** Removed before any request (the connection turned out to be HTTP/2): gives back what it holds. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (state == State.CLOSED || client == null || !client.isActive()) {
+            return; // closed: channelInactive gave everything back
+        }
+        state = State.CLOSED;
+        timer.cancel();
+        exchange.clientClosed();
+        releaseHeadBudget();
+        releaseInbound();
     }
 
     // ---- request path ----
@@ -276,9 +257,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 } else {
                     ReferenceCountUtil.release(msg); // left over from a refused request
                 }
-            } else if (state == State.FORWARDING && !ex.receivedAll) {
+            } else if (state == State.EXCHANGE && exchange.acceptsBody()) {
                 inbound.poll();
-                forwardContent(msg);
+                exchange.onRequestContent(msg);
                 wrote = true;
             } else if (state == State.DISCARD) {
                 inbound.poll();
@@ -287,445 +268,56 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 }
                 ReferenceCountUtil.release(msg);
             } else {
-                break; // ROUTING: wait for a dyno; FORWARDING, all received, or ENDING: wait for the response
+                break; // an exchange routing, or waiting for its response: the next request waits
             }
         }
-        if (flush && wrote && backend != null) {
-            backend.flush();
+        if (flush && wrote) {
+            exchange.flushToDyno();
         }
-    }
-
-    private void forwardContent(Object msg) {
-        if (!(msg instanceof HttpContent content)) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            fail(RouteError.BAD_REQUEST, "malformed body");
-            return;
-        }
-        ex.bodyBytesSent += content.content().readableBytes();
-        if (content instanceof LastHttpContent last) {
-            ex.receivedAll = true;
-            ex.requestSentNanos = System.nanoTime();
-            timer.arm(settings.firstByteNanos);
-            if (!last.trailingHeaders().isEmpty()) {
-                content = new DefaultLastHttpContent(last.content()); // trailers dropped: the dyno never sees them
-            }
-        }
-        backend.write(content, backend.voidPromise());
     }
 
     private void startRequest(HttpRequest req) {
-        ex.clear();
         settings = px.settings();
         headStartNanos = 0;
         releaseHeadBudget();
-        long nowMillis = System.currentTimeMillis();
-        px.requestReceived(nowMillis);
-        ex.startNanos = System.nanoTime();
-        RequestHeads.Refusal refusal = RequestHeads.prepare(req, ex, clientIp, localHost, localPort, nowMillis);
-        if (refusal != null) {
-            fail(refusal.error(), refusal.detail());
-            return;
-        }
-        state = State.ROUTING;
-        route();
-    }
-
-    /** Chooses a dyno and connects, or holds, or fails. Runs again after each failed connect. */
-    private void route() {
-        for (int i = 0; i < MAX_RESELECT; i++) {
-            Snapshot s = table.snapshot();
-            if (s.isEmpty()) {
-                if (ex.lastConnectFailure != null) {
-                    fail(ex.lastConnectFailure.kind(), null);
-                    return;
-                }
-                DynoTable.HoldResult hold = table.tryHold(holdHandle);
-                switch (hold) {
-                    case HELD -> {
-                        ex.held = true;
-                        timer.arm(settings.holdNanos);
-                        return;
-                    }
-                    case DYNO_AVAILABLE -> {
-                        continue;
-                    }
-                    case FULL -> {
-                        fail(RouteError.H11, "too many requests held");
-                        return;
-                    }
-                    default -> {
-                        fail(s.registered() == 0 ? RouteError.H14 : RouteError.H10, null);
-                        return;
-                    }
-                }
-            }
-            Dyno d;
-            if (settings.queueNanos > 0) {
-                // HAProxy's maxconn and queue: a dyno with room, else wait for one
-                d = table.selectWithRoom(s, settings.maxInFlightPerDyno);
-                if (d == null) {
-                    DynoTable.QueueResult q = table.tryQueue(queueHandle, settings.maxInFlightPerDyno);
-                    if (q == DynoTable.QueueResult.QUEUED) {
-                        ex.queued = true;
-                        timer.arm(settings.queueNanos);
-                        return;
-                    }
-                    if (q == DynoTable.QueueResult.FULL) {
-                        fail(RouteError.H11, "queue full");
-                        return;
-                    }
-                    continue; // room appeared meanwhile
-                }
-            } else if (table.appInFlight() >= (long) settings.maxInFlightPerDyno * s.size()) {
-                fail(RouteError.H11, null);
-                return;
-            } else {
-                d = table.select(s);
-            }
-            if (pool == null) {
-                throw new IllegalStateException("channel " + client + " is not on a router event loop");
-            }
-            if (!table.acquire(d)) {
-                continue; // started draining since the snapshot was taken
-            }
-            dispatch(d);
-            return;
-        }
-        fail(RouteError.H10, "dynos kept changing");
-    }
-
-    /** Sends the request to {@code d}, already counted against it: a pooled connection, else a new one. */
-    private void dispatch(Dyno d) {
-        ex.dyno = d;
-        ex.attempts++;
-        Channel pooled = pool.poll(d);
-        if (pooled != null) {
-            ex.connectMs = 0;
-            ex.connectNanos = 0;
-            ex.reusedConnection = true;
-            attach(pooled);
-            return;
-        }
-        connect(d);
-    }
-
-    private void connect(Dyno d) {
-        ex.reusedConnection = false;
-        ex.connectStartNanos = System.nanoTime();
-        pool.connect(d).addListener(connectListener);
-    }
-
-    private void onConnect(ChannelFuture f) {
-        if (!client.eventLoop().inEventLoop()) {
-            // A channel that could not even be created (no descriptor left) completes on another executor.
-            client.eventLoop().execute(() -> onConnect(f));
-            return;
-        }
-        if (state != State.ROUTING || ex.dyno == null) {
-            f.channel().close(); // the client left meanwhile; the exchange already ended
-            return;
-        }
-        if (f.isSuccess()) {
-            ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
-            ex.connectMs = TimeUnit.NANOSECONDS.toMillis(ex.connectNanos);
-            attach(f.channel());
-            return;
-        }
-        RouteException failure = RouteException.connectFailed(f.cause());
-        if (failure.kind() == RouteError.H99) {
-            RouterTrouble.outOfDescriptors(logger, f.cause());
-            fail(RouteError.H99, failure.getMessage()); // the router's own failure: no dyno is blamed
-            return;
-        }
-        logger.debug("[{}] connect to {} failed ({}), attempt {}", client.id(), ex.dyno, failure.kind(), ex.attempts);
-        ex.lastConnectFailure = failure;
-        Dyno failed = ex.dyno;
-        ex.dyno = null;
-        table.quarantine(failed);
-        table.release(failed);
-        if (ex.attempts >= settings.maxAttempts) {
-            fail(failure.kind(), null);
-        } else {
-            route();
-        }
-    }
-
-    private void attach(Channel ch) {
-        backend = ch;
-        backendHandler = ch.pipeline().get(BackendHandler.class);
-        backendHandler.attach(this);
-        backendHandler.codec().expectResponse(ex.headRequest);
-        HttpHeaders h = ex.request.headers();
-        long now = System.nanoTime();
-        h.set(Headers.CONNECT_TIME, SmallNumbers.of(ex.connectMs));
-        h.set(Headers.TOTAL_ROUTE_TIME, SmallNumbers.of(TimeUnit.NANOSECONDS.toMillis(now - ex.startNanos)));
-        state = State.FORWARDING;
-        if (ex.dispatchNanos == 0) {
-            ex.dispatchNanos = now;
-        }
-        ex.lastBackendActivity = now;
-        timer.arm(settings.idleNanos);
-        ch.write(ex.request, ch.voidPromise());
-        if (ex.retries > 0) {
-            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise()); // a replay: the request had no body
-            timer.arm(settings.firstByteNanos);
-        }
-        process(false);
-        ch.flush();
-        maybeReadClient();
+        timer.disarm(); // the exchange keeps its own deadlines
+        state = State.EXCHANGE;
+        exchange.start(req, settings, address);
     }
 
     private void maybeReadClient() {
         if (!inbound.isEmpty()) {
             return;
         }
-        if (state == State.AWAIT || state == State.DISCARD
-                || (state == State.FORWARDING && !ex.receivedAll && backend != null && backend.isWritable())) {
+        if (state == State.AWAIT || state == State.DISCARD || (state == State.EXCHANGE && exchange.wantsBody())) {
             ctx.read();
         }
     }
 
-    private void releaseHeld() {
-        client.eventLoop().execute(() -> {
-            if (state == State.ROUTING && ex.held) {
-                ex.held = false;
-                timer.disarm();
-                route();
-            }
-        });
+    // ---- what the exchange asks of this connection (ClientSide) ----
+
+    @Override
+    public void forwardQueued() {
+        process(false);
     }
 
-    /** The queue handed this request a dyno's place ({@code d}, counted already), or asks it to route again. */
-    private void releaseQueued(Dyno d) {
-        client.eventLoop().execute(() -> {
-            if (state == State.ROUTING && ex.queued) {
-                ex.queued = false;
-                timer.disarm();
-                if (d == null) {
-                    route();
-                } else {
-                    dispatch(d);
-                }
-            } else if (d != null) {
-                table.release(d); // the request ended meanwhile (timed out, client left): pass the place on
-            }
-        });
+    @Override
+    public void readRequestBody() {
+        maybeReadClient();
     }
 
-    // ---- response path (called by BackendHandler on this loop) ----
-
-    void onBackendRead(Object msg) {
-        ex.lastBackendActivity = System.nanoTime();
-        if (state == State.TUNNEL) {
-            if (msg instanceof ByteBuf) {
-                client.write(msg, client.voidPromise());
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-            return;
-        }
-        if (state != State.FORWARDING) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
-            Throwable cause = o.decoderResult().cause();
-            ReferenceCountUtil.release(msg);
-            fail(RouteError.H17, "invalid response from " + ex.dyno.name() + ": " + cause.getMessage());
-            return;
-        }
-        if (msg instanceof HttpResponse res) {
-            onResponseHead(res);
-            if (state != State.FORWARDING) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-        }
-        if (msg instanceof HttpContent content) {
-            onResponseContent(content);
-        } else if (!(msg instanceof HttpResponse)) {
-            ReferenceCountUtil.release(msg);
-        }
-        if (state == State.FORWARDING && !client.isWritable() && backend != null) {
-            backend.config().setAutoRead(false);
-        }
+    @Override
+    public long lastClientActivity() {
+        return lastClientActivity;
     }
 
-    private void onResponseHead(HttpResponse res) {
-        int code = res.status().code();
-        if (code < 100 || code > 599) {
-            fail(RouteError.H17, "status " + code + " from " + ex.dyno.name());
-            return;
-        }
-        boolean reusable = ResponseHeads.reusable(res, ex); // before the version and Connection change
-        res.setProtocolVersion(HttpVersion.HTTP_1_1); // the version of the framing the router writes
-        if (code == 101) {
-            if (!ex.upgradeRequested) {
-                fail(RouteError.H17, "101 Switching Protocols to a request that did not ask to upgrade");
-                return;
-            }
-            ex.upgrading = true;
-            ex.responseStarted = true;
-            ex.status = code;
-            Headers.stripHopByHop(res.headers(), true);
-            client.write(res, client.voidPromise());
-            return;
-        }
-        if (code < 200) {
-            // 100 Continue, 103 Early Hints: relayed, the final response follows. HTTP/1.0 has no 1xx.
-            ex.informational = true;
-            Headers.stripHopByHop(res.headers(), false);
-            if (!ex.clientHttp10) {
-                client.write(res, client.voidPromise());
-            }
-            return;
-        }
-        ex.responseStarted = true;
-        ex.status = code;
-        ex.bytes = 0;
-        ex.backendReusable = reusable;
-        ex.closeAfterResponse |= ResponseHeads.prepare(res, ex);
-        codec.answeringHead(ex.headRequest);
-        client.write(res, client.voidPromise());
+    @Override
+    public void answering(boolean headRequest) {
+        codec.answeringHead(headRequest);
     }
 
-    private void onResponseContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (ex.upgrading) {
-            content.release(); // a 101 has no body: its end starts the tunnel
-            if (last) {
-                startTunnel();
-            }
-            return;
-        }
-        if (ex.informational) {
-            ex.informational = !last;
-            if (ex.clientHttp10) {
-                content.release();
-            } else {
-                client.write(content, client.voidPromise());
-            }
-            return;
-        }
-        if (!ex.responseStarted) {
-            content.release();
-            return;
-        }
-        ex.bytes += content.content().readableBytes();
-        if (last) {
-            ex.log(px, null, null); // before the client can see the end of the response
-            client.writeAndFlush(content, client.voidPromise());
-            timer.disarm();
-            state = State.ENDING; // completed once the rest of this read from the dyno is decoded
-        } else {
-            client.write(content, client.voidPromise());
-        }
-    }
-
-    void onBackendReadComplete() {
-        client.flush();
-        if (state == State.ENDING) {
-            completeExchange();
-        } else if (state == State.TUNNEL && !client.isWritable() && backend != null) {
-            backend.config().setAutoRead(false);
-        }
-    }
-
-    void onBackendWritabilityChanged() {
-        Channel b = backend;
-        if (b == null || !b.isWritable()) {
-            return;
-        }
-        if (state == State.TUNNEL) {
-            client.config().setAutoRead(true);
-        } else if (state == State.FORWARDING) {
-            maybeReadClient();
-        }
-    }
-
-    void onBackendInactive() {
-        if (state == State.TUNNEL) {
-            backend = null;
-            backendHandler = null;
-            closeClient();
-        } else if (state == State.ENDING) {
-            completeExchange();
-        } else if (state == State.FORWARDING) {
-            boolean answered = backendHandler != null && backendHandler.codec().answered();
-            backendHandler = null;
-            backend = null;
-            if (!answered && replayable()) {
-                retry();
-            } else {
-                fail(ex.responseStarted ? RouteError.H18 : RouteError.H13, null);
-            }
-        }
-    }
-
-    /**
-     * A reused connection closed before any response byte, as one does when the dyno's keep-alive
-     * timeout races the request: the request is sent once more on a new connection when it had no
-     * body and its method is idempotent (HAProxy's {@code retry-on conn-failure empty-response},
-     * nginx's {@code proxy_next_upstream}).
-     */
-    private boolean replayable() {
-        return ex.reusedConnection && ex.retries == 0 && !ex.responseStarted && !ex.informational
-                && ex.receivedAll && ex.bodyBytesSent == 0 && !ex.upgradeRequested
-                && ResponseHeads.idempotent(ex.request.method());
-    }
-
-    private void retry() {
-        logger.debug("[{}] pooled connection to {} closed before a response: sending again", client.id(), ex.dyno);
-        ex.retries++;
-        state = State.ROUTING;
-        connect(ex.dyno);
-    }
-
-    private void startTunnel() {
-        ex.upgrading = false;
-        client.flush();
-        ex.log(px, null, null);
-        releaseDyno();
-        timer.disarm();
-        state = State.TUNNEL;
-        tunnelCounted = true; // until the client connection closes, which every end of a tunnel does
-        px.tunnelOpened();
-        // Bytes after the 101 flow raw both ways; the codecs' leftovers are passed on as they go.
-        client.pipeline().remove(ProxyInitializer.CODEC);
-        releaseInbound();
-        Channel b = backend;
-        if (b.pipeline().get(BackendInitializer.CODEC) != null) {
-            b.pipeline().remove(BackendInitializer.CODEC);
-        }
-        b.config().setAutoRead(client.isWritable());
-        client.config().setAutoRead(b.isWritable());
-        lastClientActivity = System.nanoTime();
-        timer.arm(settings.idleNanos);
-    }
-
-    // ---- endings ----
-
-    /**
-     * The response ended and the dyno's read that carried its end was decoded. The dyno connection
-     * goes back to the pool only when its response was framed for reuse, the whole request was sent,
-     * and no byte came after the response; then the next pipelined request starts.
-     */
-    private void completeExchange() {
-        Dyno d = ex.dyno;
-        releaseDyno();
-        Channel b = backend;
-        boolean reusable = ex.backendReusable && ex.receivedAll && b.isActive() && backendHandler.codec().clean();
-        detachBackend();
-        if (reusable) {
-            b.config().setAutoRead(true);
-            pool.offer(d, b);
-        } else {
-            b.close();
-        }
+    @Override
+    public void exchangeComplete() {
         if (ex.closeAfterResponse || !ex.receivedAll) {
             closeClient();
             return;
@@ -737,13 +329,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         maybeReadClient();
     }
 
-    /** Ends the exchange with an error: answers the error page if nothing was answered yet. */
-    private void fail(RouteError error, String detail) {
+    @Override
+    public void exchangeFailed(RouteError error, boolean canAnswer) {
         if (state == State.CLOSED) {
             return;
         }
-        boolean canAnswer = ex.canAnswer();
-        endExchange(error, detail);
         if (!canAnswer) {
             closeClient();
             return;
@@ -770,25 +360,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         maybeReadClient();
     }
 
-    /** Logs the error, gives back the dyno slot and hold place, closes the dyno connection. */
-    private void endExchange(RouteError error, String detail) {
-        timer.disarm();
-        if (ex.held) {
-            ex.held = false;
-            table.cancelHold(holdHandle);
+    @Override
+    public void upgraded(Channel dyno, BackendHandler handler) {
+        state = State.TUNNEL;
+        tunnelCounted = true; // until the client connection closes, which every end of a tunnel does
+        px.tunnelOpened();
+        tunnel = new Tunnel(client, dyno, handler, this::closeClient);
+        // Bytes after the 101 flow raw both ways; the codecs' leftovers are passed on as they go.
+        client.pipeline().remove(ProxyInitializer.CODEC);
+        releaseInbound();
+        if (dyno.pipeline().get(BackendInitializer.CODEC) != null) {
+            dyno.pipeline().remove(BackendInitializer.CODEC);
         }
-        if (ex.queued) {
-            ex.queued = false;
-            table.cancelQueue(queueHandle);
-        }
-        ex.log(px, error, detail);
-        releaseDyno();
-        Channel b = backend;
-        detachBackend();
-        if (b != null) {
-            b.close();
-        }
+        tunnel.start();
+        lastClientActivity = System.nanoTime();
+        timer.arm(settings.idleNanos);
     }
+
+    // ---- endings ----
 
     private void discardRestOfRequest() {
         while (!ex.receivedAll) {
@@ -803,34 +392,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void releaseDyno() {
-        Dyno d = ex.dyno;
-        if (d != null) {
-            ex.dyno = null;
-            table.release(d);
-        }
-    }
-
-    private void detachBackend() {
-        if (backendHandler != null) {
-            backendHandler.detach();
-        }
-        backendHandler = null;
-        backend = null;
-    }
-
     private void closeClient() {
         state = State.CLOSED;
         timer.cancel();
         releaseInbound();
-        flushAndClose(client);
-    }
-
-    private static void flushAndClose(Channel ch) {
-        if (ch.isActive()) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (client.isActive()) {
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ch.close();
+            client.close();
         }
     }
 
@@ -854,7 +423,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    // ---- the connection's one timer ----
+    // ---- the connection's timer: between requests and in a tunnel ----
 
     private void onTimer() {
         long now = System.nanoTime();
@@ -875,22 +444,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     timer.arm(heading ? Math.min(next, headStartNanos + settings.headerNanos - now) : next);
                 }
             }
-            case ROUTING -> {
-                if (ex.held) {
-                    fail(RouteError.H20, null);
-                } else if (ex.queued) {
-                    fail(RouteError.H11, "queued past --queue-timeout");
-                }
-            }
-            case FORWARDING -> onForwardingTimer(now, idle);
             case TUNNEL -> {
-                long last = Math.max(lastClientActivity, ex.lastBackendActivity);
+                long last = Math.max(lastClientActivity, tunnel.lastBackendActivity());
                 if (now - last >= idle) {
-                    Channel b = backend;
-                    detachBackend();
-                    if (b != null) {
-                        b.close();
-                    }
+                    tunnel.close(false);
                     closeClient();
                 } else {
                     timer.arm(last + idle - now);
@@ -898,27 +455,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             default -> {
             }
-        }
-    }
-
-    private void onForwardingTimer(long now, long idle) {
-        if (ex.responseStarted || ex.informational) {
-            if (now - ex.lastBackendActivity >= idle) {
-                fail(client.isWritable() ? RouteError.H15 : RouteError.H28, null);
-            } else {
-                timer.arm(ex.lastBackendActivity + idle - now);
-            }
-        } else if (ex.receivedAll) {
-            long deadline = ex.requestSentNanos + settings.firstByteNanos;
-            if (now >= deadline) {
-                fail(RouteError.H12, null);
-            } else {
-                timer.arm(deadline - now);
-            }
-        } else if (now - lastClientActivity >= idle) {
-            fail(backend != null && !backend.isWritable() ? RouteError.H15 : RouteError.H28, null);
-        } else {
-            timer.arm(lastClientActivity + idle - now);
         }
     }
 }

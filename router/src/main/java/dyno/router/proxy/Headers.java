@@ -26,6 +26,7 @@ final class Headers {
     static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     static final AsciiString VIA_VALUE = AsciiString.cached("1.1 dyno");
     static final AsciiString HTTP = AsciiString.cached("http");
+    static final AsciiString HTTPS = AsciiString.cached("https");
     static final AsciiString X_DYNO_SESSION = AsciiString.cached("x-dyno-session");
     static final AsciiString X_DYNO_DASHBOARD = AsciiString.cached("x-dyno-dashboard");
     /** The dashboard's session cookie of earlier versions: {@code dyno_session} or {@code dyno_session_PORT}. */
@@ -176,11 +177,16 @@ final class Headers {
      * router cannot vouch for and apps use to build URLs, are removed.
      */
     static String addForwarding(HttpHeaders h, String clientIp, int localPort, long startMillis) {
+        return addForwarding(h, clientIp, localPort, false, startMillis);
+    }
+
+    /** As {@link #addForwarding(HttpHeaders, String, int, long)}; {@code X-Forwarded-Proto: https} when {@code secure}. */
+    static String addForwarding(HttpHeaders h, String clientIp, int localPort, boolean secure, long startMillis) {
         String xff = joined(h, X_FORWARDED_FOR);
         h.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
         h.remove(FORWARDED);
         h.remove(X_FORWARDED_HOST);
-        h.set(X_FORWARDED_PROTO, HTTP);
+        h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
         h.set(X_FORWARDED_PORT, Integer.toString(localPort));
         h.set(X_REQUEST_START, Long.toString(startMillis));
         String id = h.get(X_REQUEST_ID);

@@ -7,6 +7,11 @@ import dyno.router.RequestObserver;
 import dyno.router.RouterConfig;
 import dyno.router.pool.Pools;
 import dyno.router.select.DynoTable;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +33,8 @@ public final class ProxyContext {
     private AccessLogSink accessLog;
     private volatile long lastRequestAtMillis;
     private final AtomicInteger tunnels = new AtomicInteger();
+    /** Open HTTP/2 client connections, told GOAWAY when the router closes; a closed one leaves by itself. */
+    private final ChannelGroup http2 = new DefaultChannelGroup("http2", GlobalEventExecutor.INSTANCE);
 
     public ProxyContext(RouterConfig config, DynoTable table, Pools pools) {
         requireNonNull(config, "config");
@@ -74,6 +81,25 @@ public final class ProxyContext {
 
     void tunnelClosed() {
         tunnels.decrementAndGet();
+    }
+
+    void http2Opened(Channel ch) {
+        http2.add(ch);
+    }
+
+    /** HTTP/2 client connections open now. */
+    public int http2Connections() {
+        return http2.size();
+    }
+
+    /**
+     * Sends every HTTP/2 client connection a GOAWAY: no new stream; those under way may finish, for
+     * at most {@code grace}, then the connection closes. Returns when all are closed or the grace ends.
+     */
+    public void goAway(long graceMillis) {
+        if (!http2.isEmpty()) {
+            http2.close().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     void requestReceived(long epochMillis) {

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pipeline of a client connection: a read watch (header timeout and head budget), the validating
- * HTTP/1.x {@link ClientCodec}, then {@link FrontendHandler}. A connection past the connection limits gets a
+ * Pipeline of a client connection: on a TLS listener the {@code SslHandler} and {@link AlpnSwitch},
+ * on a plain one {@link PrefaceSniffer}; then a read watch (header timeout and head budget), the
+ * validating HTTP/1.x {@link ClientCodec} and {@link FrontendHandler}, which an HTTP/2 connection
+ * replaces with {@link Http2Frontend}'s handlers. A connection past the connection limits gets a
  * pipeline that only answers 503 and closes.
  */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
@@ -29,11 +32,16 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     static final String CODEC = "http";
     private static final long WARN_INTERVAL_MILLIS = 60_000;
 
+    static final String TLS = "tls";
+
     private final ProxyContext px;
+    /** Null on a plain listener. */
+    private final SslContext tls;
     private volatile long lastWarnMillis;
 
-    ProxyInitializer(ProxyContext px) {
+    ProxyInitializer(ProxyContext px, SslContext tls) {
         this.px = px;
+        this.tls = tls;
     }
 
     /**
@@ -64,6 +72,11 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         InetSocketAddress remote = ch.remoteAddress();
         InetAddress client = remote != null ? remote.getAddress() : null;
         ProxySettings s = px.settings(); // this connection's limits and head size, whatever is reconfigured later
+        if (tls != null) {
+            // first: everything after it, the refusal of a connection past the limits included, speaks clear text
+            ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
+        }
+        boolean secure = tls != null;
         ConnectionLimit limit = px.connections;
         boolean perClient = ConnectionLimit.perClient(client, s.maxConnections, s.maxConnectionsPerClient);
         if (!limit.tryAcquire(client, perClient, s.maxConnections, s.maxConnectionsPerClient)) {
@@ -71,7 +84,10 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         ch.closeFuture().addListener(f -> limit.release(client, perClient));
-        FrontendHandler frontend = new FrontendHandler(px);
+        FrontendHandler frontend = new FrontendHandler(px, secure);
+        // HTTP/1.x by default; h2 (by ALPN) or h2c (by its preface) replaces the handlers after this one
+        ch.pipeline().addLast(secure ? AlpnSwitch.NAME : PrefaceSniffer.NAME,
+                secure ? new AlpnSwitch(px) : new PrefaceSniffer(px, false));
         ch.pipeline().addLast(WATCH, frontend.readWatch());
         ch.pipeline().addLast(CODEC, clientCodec(s.maxHeadBytes));
         ch.pipeline().addLast(frontend);

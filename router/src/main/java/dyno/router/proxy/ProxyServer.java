@@ -8,9 +8,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 
-/** Binds the client-facing socket. */
+/** Binds a client-facing socket, plain or TLS. */
 public final class ProxyServer {
     private ProxyServer() {
     }
@@ -21,11 +22,17 @@ public final class ProxyServer {
      */
     public static Channel bind(EventLoopGroup group, Transport transport, ProxyContext px, String host, int port)
             throws InterruptedException {
+        return bind(group, transport, px, host, port, null);
+    }
+
+    /** As {@link #bind(EventLoopGroup, Transport, ProxyContext, String, int)}, terminating TLS when {@code tls} is not null. */
+    public static Channel bind(EventLoopGroup group, Transport transport, ProxyContext px, String host, int port,
+                               SslContext tls) throws InterruptedException {
         preloadFailurePaths();
         ServerBootstrap b = ChannelSettings.server(new ServerBootstrap(), transport)
                 .group(group)
                 .handler(new AcceptGuard())
-                .childHandler(new ProxyInitializer(px));
+                .childHandler(new ProxyInitializer(px, tls));
         ChannelFuture bound = b.bind(new InetSocketAddress(host, port));
         try {
             return bound.sync().channel();

@@ -5,7 +5,7 @@ import dyno.router.RouterConfig;
 /**
  * The settings of the proxy path that a reconfiguration may change, immutable: a client connection
  * reads them once per exchange (timeouts, limits), the acceptor once per connection (connection
- * limits, head size).
+ * limits, head size, HTTP/2 settings).
  */
 final class ProxySettings {
     final long firstByteNanos;
@@ -19,6 +19,8 @@ final class ProxySettings {
     final int maxConnections;
     final int maxConnectionsPerClient;
     final int maxHeadBytes;
+    final int maxConcurrentStreams;
+    final boolean affinity;
 
     ProxySettings(RouterConfig config) {
         firstByteNanos = config.firstByteTimeout().toNanos();
@@ -31,5 +33,7 @@ final class ProxySettings {
         maxConnections = config.maxConnections();
         maxConnectionsPerClient = config.maxConnectionsPerClient();
         maxHeadBytes = config.maxHeadBytes();
+        maxConcurrentStreams = config.maxConcurrentStreams();
+        affinity = config.affinity() == dyno.router.Affinity.COOKIE;
     }
 }

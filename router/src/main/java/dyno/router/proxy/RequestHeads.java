@@ -25,11 +25,13 @@ final class RequestHeads {
 
     /**
      * Records the request in {@code ex} (for the access line) and rewrites it for a dyno; returns why
-     * it must be refused instead, or null. {@code localHost} is the router's address as the client
-     * reached it, the Host of an HTTP/1.0 request that had none.
+     * it must be refused instead, or null. {@code from.localHost()} is the router's address as the
+     * client reached it, the Host of an HTTP/1.0 request that had none.
      */
-    static Refusal prepare(HttpRequest req, Exchange ex, String clientIp, String localHost, int localPort,
-                           long nowMillis) {
+    static Refusal prepare(HttpRequest req, Exchange ex, ClientAddress from, long nowMillis) {
+        String clientIp = from.ip();
+        ex.secure = from.secure();
+        ex.http2 = from.http2();
         ex.request = req;
         ex.method = req.method().name();
         ex.path = req.uri();
@@ -59,7 +61,7 @@ final class RequestHeads {
         }
         ex.path = req.uri();
         if (!h.contains(HttpHeaderNames.HOST)) {
-            h.set(HttpHeaderNames.HOST, localHost); // an HTTP/1.0 request: forwarded as 1.1, which needs one
+            h.set(HttpHeaderNames.HOST, from.localHost()); // an HTTP/1.0 request: forwarded as 1.1, which needs one
         }
         ex.host = h.get(HttpHeaderNames.HOST, "");
         if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
@@ -70,7 +72,7 @@ final class RequestHeads {
         ex.upgradeRequested = Headers.isUpgrade(h);
         Headers.stripHopByHop(h, ex.upgradeRequested);
         Headers.stripDynoCredentials(h);
-        ex.requestId = Headers.addForwarding(h, clientIp, localPort, nowMillis);
+        ex.requestId = Headers.addForwarding(h, clientIp, from.localPort(), from.secure(), nowMillis);
         ex.fwd = h.get(Headers.X_FORWARDED_FOR);
         req.setProtocolVersion(HttpVersion.HTTP_1_1); // dyno connections are always HTTP/1.1 keep-alive
         return null;

@@ -61,6 +61,16 @@ public final class Snapshot {
         return eligible.length == 0;
     }
 
+    /** The eligible dyno named {@code name}, or null when none is (gone, down, draining, weight 0). */
+    public Dyno find(String name) {
+        for (Dyno d : eligible) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     /** The i-th eligible dyno, 0 <= i < size(). */
     public Dyno get(int i) {
         return eligible[i];

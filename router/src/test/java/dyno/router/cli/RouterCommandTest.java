@@ -95,7 +95,8 @@ class RouterCommandTest {
         CommandLine cli = RouterHelp.install(new CommandLine(new RouterCommand()).setCommandName("dyno router"));
         cli.setOut(new PrintWriter(out, true)).execute("--help");
         String help = out.toString();
-        assertThat(help).containsSubsequence("Listener and client connections:", "--port", "Backends and balancing:",
+        assertThat(help).containsSubsequence("Listener and client connections:", "--port", "TLS (HTTPS listener):",
+                "--tls-cert", "--tls-key", "--tls-port", "--tls-engine", "Backends and balancing:",
                 "--backend", "Timeouts:", "--request-timeout", "Health checks:", "--health-path", "Logging:",
                 "--access-log", "Configuration file:", "--config", "--help");
         for (String key : RouterFile.settings(new CommandLine(new RouterCommand()))) {
