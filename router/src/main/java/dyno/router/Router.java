@@ -37,6 +37,8 @@ public final class Router implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Router.class);
     /** How long closing waits for HTTP/2 streams under way after their GOAWAY. */
     private static final long GO_AWAY_GRACE_MILLIS = 6_000;
+    /** How long closing waits for client connections to close before stopping the event loops. */
+    private static final long CLOSE_CLIENTS_MILLIS = 3_000;
 
     private final EventLoopGroup group;
     private final Transport transport;
@@ -290,6 +292,7 @@ public final class Router implements AutoCloseable {
         health.close();
         table.hold(false);
         pools.closeAll();
+        context.closeClients(CLOSE_CLIENTS_MILLIS); // while the loops run: see ProxyContext.closeClients
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

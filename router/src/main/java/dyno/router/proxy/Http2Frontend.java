@@ -91,7 +91,7 @@ final class Http2Frontend {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
                 if (codec.connection().numActiveStreams() == 0) {
-                    ctx.close();
+                    ctx.channel().close(); // from the tail, through the codec: a GOAWAY first
                 }
                 return;
             }

@@ -35,6 +35,8 @@ public final class ProxyContext {
     private final AtomicInteger tunnels = new AtomicInteger();
     /** Open HTTP/2 client connections, told GOAWAY when the router closes; a closed one leaves by itself. */
     private final ChannelGroup http2 = new DefaultChannelGroup("http2", GlobalEventExecutor.INSTANCE);
+    /** Every open client connection, closed before the event loops stop; a closed one leaves by itself. */
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
 
     public ProxyContext(RouterConfig config, DynoTable table, Pools pools) {
         requireNonNull(config, "config");
@@ -81,6 +83,21 @@ public final class ProxyContext {
 
     void tunnelClosed() {
         tunnels.decrementAndGet();
+    }
+
+    void clientAccepted(Channel ch) {
+        clients.add(ch);
+    }
+
+    /**
+     * Closes every client connection and waits (at most {@code graceMillis}) until they are closed,
+     * while the event loops still run: a TLS connection's close waits for its close_notify to be
+     * written, and the transport gives back a pending read's buffer only once the loop sees the close.
+     */
+    public void closeClients(long graceMillis) {
+        if (!clients.isEmpty()) {
+            clients.close().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     void http2Opened(Channel ch) {

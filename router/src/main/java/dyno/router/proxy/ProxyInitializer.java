@@ -71,6 +71,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         InetSocketAddress remote = ch.remoteAddress();
         InetAddress client = remote != null ? remote.getAddress() : null;
+        px.clientAccepted(ch);
         ProxySettings s = px.settings(); // this connection's limits and head size, whatever is reconfigured later
         if (tls != null) {
             // first: everything after it, the refusal of a connection past the limits included, speaks clear text

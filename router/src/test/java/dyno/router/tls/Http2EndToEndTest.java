@@ -215,6 +215,22 @@ class Http2EndToEndTest {
     }
 
     @Test
+    void anIdleConnectionIsClosedWithGoAwayOnlyWhenNoStreamIsOpen() throws Exception {
+        try (RouterFixture f = new RouterFixture(b -> b.idleTimeout(Duration.ofMillis(700))
+                .firstByteTimeout(Duration.ofSeconds(10))); H2Client c = H2Client.connect(f.router.port())) {
+            f.addBackend("web.1");
+            c.settings.get(10, TimeUnit.SECONDS);
+            // a stream waiting for its response longer than the idle timeout keeps the connection
+            assertThat(c.get("/slow?ms=1500").get(20, TimeUnit.SECONDS).text()).isEqualTo("web.1");
+            Http2GoAwayFrame goAway = c.goAways.poll(20, TimeUnit.SECONDS);
+            assertThat(goAway).isNotNull();
+            assertThat(goAway.errorCode()).isEqualTo(Http2Error.NO_ERROR.code());
+            goAway.release();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !c.channel().isActive());
+        }
+    }
+
+    @Test
     void closingTheRouterSendsGoAwayAndLetsStreamsUnderWayFinish() throws Exception {
         RouterFixture f = new RouterFixture(b -> b);
         try (H2Client c = H2Client.connect(f.router.port())) {
