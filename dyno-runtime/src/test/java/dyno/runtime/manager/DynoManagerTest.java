@@ -90,10 +90,11 @@ class DynoManagerTest {
         // runs 1-3 last moments (a crash loop); run 4 lasts a second, long enough to move the clock
         String command = "n=$(cat runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > runs; echo boom; "
                 + "if [ $n -ge 4 ]; then sleep 1; fi; exit 3";
-        DynoManager m = manager("worker: " + command + "\n", FAST);
+        // cool-offs of 1 s and 2 s: a run of moments stays shorter than them on a busy machine too
+        DynoManager m = manager("worker: " + command + "\n", FAST.withBackoff(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))));
         m.start(formation(entry("worker", 1)));
 
-        await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 200ms (crash 3)"));
+        await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 2s (crash 3)"));
         assertThat(recorder.events("worker.1")).containsSubsequence(
                 "Starting process with command `" + command + "`",
                 "State changed from starting to up",
@@ -102,9 +103,9 @@ class DynoManagerTest {
                 "Restarting",
                 "Starting process with command `" + command + "`",
                 "Process exited with status 3",
-                "Restarting in 100ms (crash 2)",
+                "Restarting in 1s (crash 2)",
                 "Process exited with status 3",
-                "Restarting in 200ms (crash 3)");
+                "Restarting in 2s (crash 3)");
         assertThat(recorder.output("worker.1")).startsWith("boom", "boom", "boom");
 
         // the 4th run is up; let it "stay up" 11 minutes: its crash starts the count afresh
@@ -113,19 +114,20 @@ class DynoManagerTest {
         clock.advance(Duration.ofMinutes(11));
         await().atMost(WAIT).until(() -> recorder.count("worker.1", "Process exited with status 3") == 4);
         await().atMost(WAIT).until(() -> recorder.count("worker.1", "Restarting") == 2);
-        assertThat(recorder.events("worker.1")).doesNotContain("Restarting in 400ms (crash 4)");
+        assertThat(recorder.events("worker.1")).doesNotContain("Restarting in 4s (crash 4)");
     }
 
     @Test
     @Timeout(30)
     void aDynoThatRanLongerThanItsCoolOffRestartsAtOnce() throws Exception {
-        // each run lasts ~300 ms: longer than the 100 and 200 ms cool-offs, shorter than 400 ms
-        DynoManager m = manager("worker: sleep 0.3; exit 3\n", FAST);
+        // each run lasts at least 300 ms: as long as the 150 and 300 ms cool-offs, well under 600 ms
+        DynoManager m = manager("worker: sleep 0.3; exit 3\n",
+                FAST.withBackoff(new Backoff(Duration.ofMillis(150), Duration.ofSeconds(2))));
         m.start(formation(entry("worker", 1)));
 
-        await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 400ms (crash 4)"));
+        await().atMost(WAIT).until(() -> recorder.events("worker.1").contains("Restarting in 600ms (crash 4)"));
         List<String> restarts = recorder.events("worker.1").stream().filter(e -> e.startsWith("Restarting")).toList();
-        assertThat(restarts).startsWith("Restarting", "Restarting", "Restarting", "Restarting in 400ms (crash 4)");
+        assertThat(restarts).startsWith("Restarting", "Restarting", "Restarting", "Restarting in 600ms (crash 4)");
     }
 
     @Test

@@ -43,6 +43,14 @@ class SizeLimitsTest {
         assertThat(new SizeLimits(0.25, 2, false, memory).acquire(dyno("web", 1), DynoSize.PERFORMANCE_M).cpus()).isNull();
     }
 
+    @Test
+    void upSaysOnceWhySizesAreNotEnforced() {
+        SizeLimits limits = new SizeLimits(0.25, 2, false, memory);
+        assertThat(SizeEnforcement.describe(java.util.Optional.empty(), 0.25, limits)).isEqualTo(
+                "Sizes not enforced by the kernel: no writable cgroup (run as root, or in a delegated cgroup v2);"
+                        + " memory is sampled for R14/R15, CPU is not limited");
+    }
+
     private static Dyno dyno(String type, int index) {
         return new Dyno(new ProcessType(type, "sleep 1"), index, DynoSize.STANDARD_1X, Instant.EPOCH,
                 new OutputLimiter(0, 0));
