@@ -56,9 +56,8 @@ final class RouterSetCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code dyno router:down NAME}: maintenance, no new requests. */
-    @Command(name = "router:down", description = "Take a backend out of rotation for maintenance (state=maint).")
-    static final class Down implements Callable<Integer> {
+    /** A shorthand that sets one state: {@code router:down} and {@code router:up}. */
+    abstract static class StateShorthand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
         @Mixin
@@ -66,25 +65,29 @@ final class RouterSetCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", arity = "1")
         String name;
 
+        abstract String state();
+
         @Override
         public Integer call() {
-            return send(spec, router, name, Map.of("state", "maint"));
+            return send(spec, router, name, Map.of("state", state()));
+        }
+    }
+
+    /** {@code dyno router:down NAME}: maintenance, no new requests. */
+    @Command(name = "router:down", description = "Take a backend out of rotation for maintenance (state=maint).")
+    static final class Down extends StateShorthand {
+        @Override
+        String state() {
+            return "maint";
         }
     }
 
     /** {@code dyno router:up NAME}: back in rotation at its weight. */
     @Command(name = "router:up", description = "Put a drained or maintained backend back in rotation (state=ready).")
-    static final class Up implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        RouterTarget router;
-        @Parameters(paramLabel = "NAME", arity = "1")
-        String name;
-
+    static final class Up extends StateShorthand {
         @Override
-        public Integer call() {
-            return send(spec, router, name, Map.of("state", "ready"));
+        String state() {
+            return "ready";
         }
     }
 }
