@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The result of a sweep: one step per web dyno count, with scaling efficiency
@@ -63,26 +62,26 @@ public record BenchReport(String app, String path, String mode, double seconds, 
         return hostCores > 0 && steps.stream().anyMatch(s -> s.hostBusy() >= 0 || s.cpuShareCores() > 0 || s.dynoCores() >= 0);
     }
 
-    /** The first step bound by the host, if any. */
-    public Optional<BenchStep> firstHostBound() {
-        return steps.stream().filter(this::hostBound).findFirst();
-    }
-
-    /** One sentence on where the host became the limit, or that it never did; empty without CPU figures. */
+    /** One sentence on the steps where the host was the limit, and why, or that there were none; empty without CPU figures. */
     public String hostNote() {
         if (!hasCpu()) {
             return "";
         }
-        return firstHostBound().map(s -> String.format(Locale.ROOT,
-                "Host: %d cores. From web=%d on, the host is the limit, not the formation: %s.", hostCores, s.dynos(),
-                sharesFillHost(s)
-                        ? String.format(Locale.ROOT, "the dynos' CPU shares add up to %s cores", cores(s.cpuShareCores()))
-                        : String.format(Locale.ROOT, "the machine was %.0f%% busy%s", 100 * s.hostBusy(),
-                                s.cpuShareCores() > 0 && s.dynoCores() >= 0 ? String.format(Locale.ROOT,
-                                        " and the dynos got %s of their %s cores", cores(s.dynoCores()), cores(s.cpuShareCores())) : "")))
-                .orElse(String.format(Locale.ROOT, "Host: %d cores. No step was bound by the host: "
-                        + "the dynos' CPU shares stayed under the cores and the machine under %.0f%% busy.",
-                        hostCores, 100 * HOST_BUSY));
+        List<String> bound = steps.stream().filter(this::hostBound).map(s -> "web=" + s.dynos() + " (" + why(s) + ")").toList();
+        return bound.isEmpty()
+                ? String.format(Locale.ROOT, "Host: %d cores. No step was bound by the host: "
+                        + "the dynos' CPU shares stayed under the cores or the dynos got them.", hostCores)
+                : String.format(Locale.ROOT, "Host: %d cores. Bound by the host, not the formation: %s.", hostCores,
+                        String.join(", ", bound));
+    }
+
+    private String why(BenchStep s) {
+        if (sharesFillHost(s)) {
+            return String.format(Locale.ROOT, "the dynos' CPU shares add up to %s cores", cores(s.cpuShareCores()));
+        }
+        return String.format(Locale.ROOT, "the machine was %.0f%% busy%s", 100 * s.hostBusy(),
+                s.cpuShareCores() > 0 && s.dynoCores() >= 0 ? String.format(Locale.ROOT,
+                        " and the dynos got %s of their %s cores", cores(s.dynoCores()), cores(s.cpuShareCores())) : "");
     }
 
     /** The table printed at the end of {@code dyno bench}. */

@@ -49,14 +49,15 @@ class BenchReportTest {
         assertThat(lines.get(0)).endsWith("cpu share  dyno cpu  host cpu  bound");
         assertThat(lines.get(1)).endsWith("0.25      0.24       20%  dynos");
         assertThat(lines.get(5)).endsWith("2       1.2       97%   host");
-        assertThat(lines.get(6)).isEqualTo("Host: 2 cores. From web=6 on, the host is the limit, not the formation: "
-                + "the machine was 93% busy and the dynos got 1.1 of their 1.5 cores.");
+        assertThat(lines.get(6)).isEqualTo("Host: 2 cores. Bound by the host, not the formation: "
+                + "web=6 (the machine was 93% busy and the dynos got 1.1 of their 1.5 cores), "
+                + "web=8 (the dynos' CPU shares add up to 2 cores).");
         assertThat(cpu.json().path("steps").get(4).path("host_bound").asBoolean()).isTrue();
         assertThat(HtmlReport.render(cpu)).contains("<tr class=\"host\"><td>6</td>", "<th>bound</th>");
 
         BenchReport shares = new BenchReport("hello", "/cpu?ms=20", "closed loop", 10, List.of(
                 new BenchStep(8, 610, 0, 61, 120, 180, 220, 300).withCpu(2.0, 1.9, 0.5)), 2);
-        assertThat(shares.hostNote()).endsWith("the dynos' CPU shares add up to 2 cores.");
+        assertThat(shares.hostNote()).endsWith("web=8 (the dynos' CPU shares add up to 2 cores).");
         // without CPU figures the table is as before
         assertThat(report.table().lines().toList().get(0)).endsWith("efficiency");
     }
