@@ -106,6 +106,31 @@ class QueueEndToEndTest {
     }
 
     @Test
+    void aFullQueueAnswersH11AtOnce() throws Exception {
+        try (CountingBackend slow = new CountingBackend("slow", 3000);
+             RouterFixture f = new RouterFixture(c -> c.maxInFlightPerDyno(1).maxHeld(1)
+                     .queueTimeout(Duration.ofSeconds(20)))) {
+            f.router.registry().add("web.1", slow.address());
+            CompletableFuture<HttpResponse<String>> first = f.client().sendAsync(f.request("/first").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            while (slow.current.get() == 0) {
+                Thread.sleep(10);
+            }
+            CompletableFuture<HttpResponse<String>> waiting = f.client().sendAsync(f.request("/waiting").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            while (f.router.registry().queued() == 0) {
+                Thread.sleep(10);
+            }
+            HttpResponse<String> third = f.get("/third"); // the queue holds one: no room for it
+            assertThat(third.statusCode()).isEqualTo(503);
+            assertThat(f.lastLineFor("/third")).contains("code=H11").contains("queue full");
+            assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(waiting.get(30, TimeUnit.SECONDS).statusCode()).as("the queued one is served next").isEqualTo(200);
+            assertThat(slow.most.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void withoutAQueueTheAppLimitAnswersH11AtOnce() throws Exception {
         try (CountingBackend slow = new CountingBackend("slow", 2000);
              RouterFixture f = new RouterFixture(c -> c.maxInFlightPerDyno(1))) {
