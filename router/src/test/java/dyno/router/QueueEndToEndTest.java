@@ -130,6 +130,35 @@ class QueueEndToEndTest {
         }
     }
 
+    /** A client that hangs up while its request waits leaves the queue: its place is not handed to nobody. */
+    @Test
+    void aClientThatLeavesWhileQueuedGivesUpItsPlace() throws Exception {
+        try (CountingBackend slow = new CountingBackend("slow", 1500);
+             RouterFixture f = new RouterFixture(c -> c.maxInFlightPerDyno(1).queueTimeout(Duration.ofSeconds(20)))) {
+            f.router.registry().add("web.1", slow.address());
+            CompletableFuture<HttpResponse<String>> first = f.client().sendAsync(f.request("/first").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            while (slow.current.get() == 0) {
+                Thread.sleep(10);
+            }
+            try (java.net.Socket gone = new java.net.Socket(InetAddress.getLoopbackAddress(), f.router.port())) {
+                gone.getOutputStream().write("GET /gone HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                gone.getOutputStream().flush();
+                while (f.router.registry().queued() == 0) {
+                    Thread.sleep(10);
+                }
+            } // the client hangs up with its request still queued
+            while (f.router.registry().queued() != 0) {
+                Thread.sleep(10);
+            }
+            assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            HttpResponse<String> next = f.get("/next"); // the dyno's place was freed, not handed to the gone client
+            assertThat(next.statusCode()).isEqualTo(200);
+            assertThat(slow.served.get()).as("the gone request never reached the dyno").isEqualTo(2);
+            assertThat(f.lastLineFor("/gone")).contains("code=H27");
+        }
+    }
+
     @Test
     void withoutAQueueTheAppLimitAnswersH11AtOnce() throws Exception {
         try (CountingBackend slow = new CountingBackend("slow", 2000);

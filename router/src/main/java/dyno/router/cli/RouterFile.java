@@ -61,8 +61,10 @@ public final class RouterFile {
             var at = e.getLocation();
             throw new IllegalArgumentException(name + (at == null ? "" : ": line " + at.getLineNr() + ", column "
                     + at.getColumnNr()) + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(name + ": no such file");
         } catch (IOException e) {
-            throw new IllegalArgumentException(name + ": cannot read it (" + e + ")");
+            throw new IllegalArgumentException(name + ": cannot read it (" + e.getMessage() + ")");
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(name + ": expected a JSON object of settings, e.g. {\"port\": 5006,"
