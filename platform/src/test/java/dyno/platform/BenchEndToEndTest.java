@@ -87,11 +87,51 @@ class BenchEndToEndTest {
     }
 
     @Test
+    @Timeout(180)
+    void rampWithAScaleStepReportsLatencyBeforeWhileAndAfterTheNewDynosCameUp() throws Exception {
+        TestApps.helloApp(dir);
+        try (var daemon = TestApps.start(dir, TestApps.lines(), java.util.List.of("web=1"), null)) {
+            DaemonRoutingTest.awaitUp(daemon, 1);
+            Path html = dir.resolve("ramp.html");
+            CliTest.Result r = CliTest.dyno("bench", "--dir", dir.toString(), "--ramp", "20:20", "--duration", "15s",
+                    "--warmup", "1s", "--scale", "web=1,2", "--scale-at", "2s", "--path", "/cpu?ms=2",
+                    "--out", html.toString(), "--json");
+            assertThat(r.status()).as(r.err()).isZero();
+            JsonNode json = new ObjectMapper().readTree(r.out());
+            assertThat(json.path("scale").path("from").asInt()).isEqualTo(1);
+            assertThat(json.path("scale").path("to").asInt()).isEqualTo(2);
+            JsonNode phases = json.path("phases");
+            assertThat(phases).hasSize(3);
+            assertThat(phases.get(0).path("name").asText()).isEqualTo("before");
+            assertThat(phases.get(0).path("firstSecond").asInt()).isEqualTo(1);
+            assertThat(phases.get(0).path("lastSecond").asInt()).isEqualTo(2);
+            long inPhases = 0;
+            for (JsonNode p : phases) {
+                inPhases += p.path("requests").asLong();
+            }
+            long inPoints = 0;
+            int most = 0;
+            for (JsonNode p : json.path("points")) {
+                inPoints += p.path("rate").asLong();
+                most = Math.max(most, p.path("webDynos").asInt());
+            }
+            assertThat(inPhases).isEqualTo(inPoints).isPositive();
+            assertThat(most).as("the second dyno came up during the run").isEqualTo(2);
+            assertThat(phases.get(2).path("requests").asLong()).as("answered after web=2 was up").isPositive();
+            assertThat(html).content().contains("web 1 -&gt; 2 at 2s").contains("id=\"ramp-p95\"");
+            // set back to web=1 as it was
+            assertThat(daemon.manager().formation().toString()).startsWith("web=1:");
+        }
+    }
+
+    @Test
     void badRequestFlagsAreUsageErrorsNamingTheFlag() {
         for (java.util.List<String> args : java.util.List.of(
                 java.util.List.of("--path", "cpu"), java.util.List.of("--header", "nocolon"),
                 java.util.List.of("--method", "G T"), java.util.List.of("--no-scale", "--scale", "web=1"),
-                java.util.List.of("--body", "x", "--body-file", "y"))) {
+                java.util.List.of("--body", "x", "--body-file", "y"), java.util.List.of("--scale-at", "5s"),
+                java.util.List.of("--scale-at", "2s", "--ramp", "10:10", "--scale", "web=1,2,3"),
+                java.util.List.of("--scale-at", "30s", "--ramp", "10:10", "--scale", "web=1,2", "--duration", "10s"))) {
             java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("bench", "--dir", dir.toString()));
             all.addAll(args);
             CliTest.Result r = CliTest.dyno(all.toArray(String[]::new));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -20,8 +21,9 @@ public final class Ramp {
     private final double to;
     private final Duration duration;
 
-    /** One second of the run. */
-    public record Point(int second, double targetRate, double rate, double p95Ms, long errors, int webDynos) {
+    /** One second of the run: latencies in ms of the requests answered in it; webDynos -1 when unknown. */
+    public record Point(int second, double targetRate, double rate, double p95Ms, double p99Ms, long errors,
+                        int webDynos) {
     }
 
     /**
@@ -51,7 +53,7 @@ public final class Ramp {
     }
 
     /** The rate asked for {@code seconds} into the run. */
-    double rateAt(double seconds) {
+    public double rateAt(double seconds) {
         return from + (to - from) * Math.min(1, seconds / (duration.toNanos() / 1e9));
     }
 
@@ -69,6 +71,15 @@ public final class Ramp {
 
     /** Runs the ramp against {@code plan}'s target and mix (its rate is ignored), sampling each second. */
     public List<Point> run(LoadGenerator load, LoadPlan plan, IntSupplier webDynos) throws InterruptedException {
+        return run(load, plan, webDynos, (point, micros) -> { });
+    }
+
+    /**
+     * The same, handing each second's point and its latencies (microseconds; valid during the call only) to
+     * {@code eachSecond} on the sampling thread.
+     */
+    public List<Point> run(LoadGenerator load, LoadPlan plan, IntSupplier webDynos,
+                           BiConsumer<Point, Histogram> eachSecond) throws InterruptedException {
         Recorder second = new Recorder(3_600_000_000L, 2);
         List<Point> points = new ArrayList<>();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -88,10 +99,13 @@ public final class Ramp {
             } catch (RuntimeException e) {
                 dynos = -1;
             }
+            boolean any = h.getTotalCount() > 0;
+            Point p = new Point(s, rateAt(s), h.getTotalCount(), any ? h.getValueAtPercentile(95) / 1000.0 : 0,
+                    any ? h.getValueAtPercentile(99) / 1000.0 : 0, errors - lastErrors[0], dynos);
             synchronized (points) {
-                points.add(new Point(s, rateAt(s), h.getTotalCount(), h.getTotalCount() == 0 ? 0
-                        : h.getValueAtPercentile(95) / 1000.0, errors - lastErrors[0], dynos));
+                points.add(p);
             }
+            eachSecond.accept(p, h);
             lastErrors[0] = errors;
         }, 1, 1, TimeUnit.SECONDS);
         try {
@@ -107,20 +121,26 @@ public final class Ramp {
 
     /** A page with the rates, the p95 and the web dynos over time (inline SVG, nothing fetched). */
     public static String html(String app, String path, List<Point> points) {
+        return html(app, path, points, "");
+    }
+
+    /** The same, with {@code extraHtml} (already escaped) under the heading. */
+    public static String html(String app, String path, List<Point> points, String extraHtml) {
         List<String> x = points.stream().map(p -> p.second() + "s").toList();
         String rates = SvgChart.render("ramp-rate", "time", "requests/s", x, List.of(
                 new SvgChart.Series("asked", "#6762a6", points.stream().map(Point::targetRate).toList()),
                 new SvgChart.Series("answered", "#2e9d5b", points.stream().map(Point::rate).toList())));
-        String p95 = SvgChart.render("ramp-p95", "time", "p95 ms", x, List.of(
-                new SvgChart.Series("p95", "#c98a10", points.stream().map(Point::p95Ms).toList())));
+        String p95 = SvgChart.render("ramp-p95", "time", "ms", x, List.of(
+                new SvgChart.Series("p95", "#c98a10", points.stream().map(Point::p95Ms).toList()),
+                new SvgChart.Series("p99", "#8a3ffc", points.stream().map(Point::p99Ms).toList())));
         String dynos = SvgChart.render("ramp-dynos", "time", "web dynos", x, List.of(
                 new SvgChart.Series("web dynos", "#c8372d", points.stream().map(p -> (double) Math.max(0, p.webDynos())).toList())));
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>dyno bench --ramp: "
                 + SvgChart.esc(app) + "</title><style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}"
                 + ".chart{width:560px;height:300px;margin:8px 16px 8px 0}.grid{stroke:#ddd}.tick,.axis{font-size:11px;fill:#555}"
                 + "</style></head><body><h1>" + SvgChart.esc(app) + ": rising load on " + SvgChart.esc(path) + "</h1>"
-                + "<p>Each point is one second: the rate asked for and answered, the p95 of that second's answers,"
-                + " and the web dynos running (an autoscaler's decisions show as steps).</p>"
-                + rates + p95 + dynos + "</body></html>\n";
+                + "<p>Each point is one second: the rate asked for and answered, the p95 and p99 of that second's"
+                + " answers, and the web dynos running (an autoscaler's decisions show as steps).</p>"
+                + extraHtml + rates + p95 + dynos + "</body></html>\n";
     }
 }

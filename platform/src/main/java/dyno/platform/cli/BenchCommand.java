@@ -77,6 +77,10 @@ final class BenchCommand implements Callable<Integer> {
             + " requests/s over --duration, nothing scaled: watch an autoscaler follow it (report: rates, p95 and web"
             + " dynos each second).")
     String ramp;
+    @Option(names = "--scale-at", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --ramp and --scale web=A,B: run at web=A (warmed up for --warmup), ask for web=B"
+                    + " DURATION into the run, and report latency before, while and after the change.")
+    Duration scaleAt;
     @Option(names = "--out", description = "HTML report (default: ${DEFAULT-VALUE}).", defaultValue = "bench.html")
     Path out;
     @Option(names = "--json", description = "Print the results as JSON instead of a table.")
@@ -89,15 +93,20 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Integer> steps;
         RequestMix mix;
+        RampBench.ScaleStep scaleStep = null;
         try {
             steps = parseSteps(scale);
             mix = mix();
             if (noScale && spec.commandLine().getParseResult().hasMatchedOption("--scale")) {
                 throw new IllegalArgumentException("--no-scale: not with --scale (it measures the formation as it is)");
             }
-            if (ramp != null && (compareBalance || rate > 0 || spec.commandLine().getParseResult().hasMatchedOption("--scale"))) {
-                throw new IllegalArgumentException("--ramp: not with --scale, --rate or --compare-balance (it sets the rate"
-                        + " itself and scales nothing)");
+            boolean scaleGiven = spec.commandLine().getParseResult().hasMatchedOption("--scale");
+            if (ramp != null && (compareBalance || rate > 0 || noScale || (scaleGiven && scaleAt == null))) {
+                throw new IllegalArgumentException("--ramp: not with --rate, --no-scale or --compare-balance, nor with"
+                        + " --scale unless --scale-at is given (it sets the rate itself and scales nothing)");
+            }
+            if (scaleAt != null) {
+                scaleStep = scaleStep(steps, scaleGiven);
             }
             if (noScale && compareBalance) {
                 throw new IllegalArgumentException("--no-scale: not with --compare-balance (that starts the app per strategy)");
@@ -128,10 +137,10 @@ final class BenchCommand implements Callable<Integer> {
             if (ramp != null) {
                 URI rampTarget = URI.create("http://127.0.0.1:" + api.daemon().routerPort() + "/");
                 Ramp r = Ramp.parse(ramp, duration);
-                return RampBench.run(api, r, new LoadPlan(rampTarget, duration, concurrency, 1, mix), path, out, json,
-                        stdout, stderr);
+                return RampBench.run(api, r, new LoadPlan(rampTarget, duration, concurrency, 1, mix), scaleStep, warmup,
+                        path, out, json, stdout, stderr);
             }
-            int originalWeb = webQuantity(api);
+            int originalWeb = WebFormation.quantity(api);
             if (noScale) {
                 if (originalWeb < 1) {
                     throw new IllegalArgumentException("--no-scale: the app runs no web dyno (scale web first)");
@@ -149,9 +158,9 @@ final class BenchCommand implements Callable<Integer> {
                     String label = String.format(Locale.ROOT, "step %d/%d web=%d", i + 1, steps.size(), n);
                     if (!noScale) {
                         progress(stderr, label + ": scaling...");
-                        scaleWeb(api, n);
+                        WebFormation.scaleAndWait(api, n);
                     } else {
-                        awaitWebUp(api, n);
+                        WebFormation.awaitUp(api, n);
                     }
                     if (!warmup.isZero()) {
                         progress(stderr, label + ": warming up...");
@@ -166,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             } finally {
                 if (!noScale) {
-                    scaleWeb(api, originalWeb);
+                    WebFormation.scaleAndWait(api, originalWeb);
                 }
             }
             if (TTY) {
@@ -207,7 +216,7 @@ final class BenchCommand implements Callable<Integer> {
                     RouterConfig.builder().port(0).balance(balance).build(), ManagerSettings.defaults())
                     .withProcfile(procfile), line -> { })) {
                 ApiClient api = ApiClient.forDir(dir);
-                scaleWeb(api, dynos);
+                WebFormation.scaleAndWait(api, dynos);
                 URI target = URI.create("http://127.0.0.1:" + daemon.routerPort() + "/");
                 LoadGenerator load = new LoadGenerator();
                 if (targetRate <= 0) {
@@ -288,6 +297,19 @@ final class BenchCommand implements Callable<Integer> {
         return any && seconds > 0 ? used / seconds : -1;
     }
 
+    /** The {@code --scale web=A,B --scale-at T} of a ramp, checked against its duration. */
+    private RampBench.ScaleStep scaleStep(List<Integer> steps, boolean scaleGiven) {
+        if (ramp == null || !scaleGiven || steps.size() != 2) {
+            throw new IllegalArgumentException("--scale-at: needs --ramp and --scale web=A,B (two steps: the web dynos"
+                    + " before and after), e.g. --ramp 40:40 --scale web=2,4 --scale-at 10s");
+        }
+        if (scaleAt.compareTo(Duration.ofSeconds(1)) < 0 || scaleAt.compareTo(duration) >= 0) {
+            throw new IllegalArgumentException("--scale-at: " + scaleAt.toSeconds() + "s (expected: from 1s to less than"
+                    + " --duration " + duration.toSeconds() + "s)");
+        }
+        return new RampBench.ScaleStep(steps.get(0), steps.get(1), scaleAt);
+    }
+
     static List<Integer> parseSteps(String scale) {
         String s = scale.strip();
         if (!s.startsWith("web=")) {
@@ -343,38 +365,5 @@ final class BenchCommand implements Callable<Integer> {
             err.println(line);
         }
         err.flush();
-    }
-
-    private static int webQuantity(ApiClient api) {
-        for (JsonNode f : api.get(api.appPath("/formation"))) {
-            if (f.path("type").asText().equals("web")) {
-                return f.path("quantity").asInt();
-            }
-        }
-        throw new IllegalArgumentException("the app has no web process type to benchmark");
-    }
-
-    private static void scaleWeb(ApiClient api, int n) throws InterruptedException {
-        api.patch(api.appPath("/formation"), Map.of("updates", List.of(Map.of("type", "web", "quantity", n))));
-        awaitWebUp(api, n);
-    }
-
-    private static void awaitWebUp(ApiClient api, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            int up = 0;
-            int web = 0;
-            for (JsonNode d : api.get(api.appPath("/dynos"))) {
-                if (d.path("type").asText().equals("web")) {
-                    web++;
-                    up += d.path("state").asText().equals("up") ? 1 : 0;
-                }
-            }
-            if (web == n && up == n) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("web dynos not all up within 120 s at web=" + n);
     }
 }

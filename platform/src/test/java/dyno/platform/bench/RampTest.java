@@ -30,8 +30,8 @@ class RampTest {
 
     @Test
     void theReportDrawsRatesP95AndDynos() {
-        String html = Ramp.html("app", "/work", List.of(new Ramp.Point(1, 10, 9, 12.5, 0, 1),
-                new Ramp.Point(2, 20, 19, 80, 0, 2)));
+        String html = Ramp.html("app", "/work", List.of(new Ramp.Point(1, 10, 9, 12.5, 20, 0, 1),
+                new Ramp.Point(2, 20, 19, 80, 95, 0, 2)));
         assertThat(html).contains("id=\"ramp-rate\"").contains("id=\"ramp-p95\"").contains("id=\"ramp-dynos\"")
                 .contains("web dynos 2s: 2");
     }
