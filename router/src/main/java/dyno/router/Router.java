@@ -92,7 +92,8 @@ public final class Router implements AutoCloseable {
             DynoTable table = new DynoTable(config.balance().newStrategy(), group, config.quarantine(), config.maxHeld(),
                     listener);
             Bootstrap backend = ChannelSettings.backend(new Bootstrap(), transport, config);
-            Pools pools = new Pools(group, backend, BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
+            Pools pools = new Pools(group, backend, BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive(),
+                    config.maxInFlightPerDyno());
             table.slowStart(config.slowStart());
             table.watch(pools);
             HealthMonitor health = new HealthMonitor(table, group, listener);
@@ -219,7 +220,7 @@ public final class Router implements AutoCloseable {
             context.reconfigure(next);
             // A task on every loop, which also publishes the context's new access log sink to each:
             // past it no loop calls the old sink, and the caller may close it.
-            pools.reconfigure(next.dynoKeepAlive(), next.connectTimeout(),
+            pools.reconfigure(next.dynoKeepAlive(), next.connectTimeout(), next.maxInFlightPerDyno(),
                     BackendInitializer.factory(next.maxHeadBytes()));
             if (diff.healthChanged()) {
                 reconfigureHealth(current, next);

@@ -80,7 +80,8 @@ public class ExchangeBenchmark {
                 EventLoop loop = ch.eventLoop();
                 DynoTable table = new DynoTable(new RoundRobinStrategy(), loop, config.quarantine(), 1000,
                         RouterListener.NONE);
-                Pools pools = new Pools(loop, new Bootstrap(), BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
+                Pools pools = new Pools(loop, new Bootstrap(), BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive(),
+                config.maxInFlightPerDyno());
                 table.watch(pools);
                 table.add("web.1", new InetSocketAddress("127.0.0.1", 5001));
                 Dyno dyno = table.snapshot().get(0);

@@ -24,7 +24,7 @@ import java.util.function.BiFunction;
 public final class LoopPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final int maxIdlePerDyno;
+    private int maxIdlePerDyno;
     // Replaced by reconfigure(), on this loop like every other access.
     private BiFunction<Dyno, LoopPool, ChannelHandler> initializer;
     private long keepAliveNanos;
@@ -51,12 +51,15 @@ public final class LoopPool {
     }
 
     /**
-     * New settings for the connections made from now on (connect timeout, pipeline) and the keep-alive
-     * of every idle one. On this pool's loop.
+     * New settings for the connections made from now on (connect timeout, pipeline), the keep-alive
+     * of every idle one and how many may idle per dyno (those over it close as they come back). On
+     * this pool's loop.
      */
-    void reconfigure(Duration keepAlive, Duration connectTimeout, BiFunction<Dyno, LoopPool, ChannelHandler> initializer) {
+    void reconfigure(Duration keepAlive, Duration connectTimeout, int maxIdlePerDyno,
+                     BiFunction<Dyno, LoopPool, ChannelHandler> initializer) {
         assert loop.inEventLoop();
         this.keepAliveNanos = keepAlive.toNanos();
+        this.maxIdlePerDyno = maxIdlePerDyno;
         this.initializer = requireNonNull(initializer, "initializer");
         ChannelSettings.connectTimeout(bootstrap, connectTimeout);
     }

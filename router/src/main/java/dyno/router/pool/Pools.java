@@ -21,16 +21,18 @@ import org.slf4j.LoggerFactory;
 /** One {@link LoopPool} per event loop; closes a dyno's idle connections on every loop when it leaves. */
 public final class Pools implements DynoTable.Membership {
     private static final Logger logger = LoggerFactory.getLogger(Pools.class);
-    /** Idle connections kept per (dyno, event loop). */
-    public static final int MAX_IDLE_PER_DYNO = 64;
-
     private final Map<EventExecutor, LoopPool> byLoop = new IdentityHashMap<>();
 
-    /** Pools whose connections stay at most {@code keepAlive} unused. */
+    /**
+     * Pools whose connections stay at most {@code keepAlive} unused, at most {@code maxIdlePerDyno} idle
+     * per (dyno, event loop). The router passes its in-flight limit per dyno: a dyno is never sent more
+     * requests at once than that, so no more connections to it can be needed again, and a burst up to it
+     * finds them all open when it comes back (HAProxy keeps every idle connection until its purge delay).
+     */
     public Pools(EventLoopGroup group, Bootstrap template, BiFunction<Dyno, LoopPool, ChannelHandler> initializer,
-                 Duration keepAlive) {
+                 Duration keepAlive, int maxIdlePerDyno) {
         for (EventExecutor executor : group) {
-            byLoop.put(executor, new LoopPool((EventLoop) executor, template, MAX_IDLE_PER_DYNO, initializer,
+            byLoop.put(executor, new LoopPool((EventLoop) executor, template, maxIdlePerDyno, initializer,
                     keepAlive));
         }
     }
@@ -40,11 +42,12 @@ public final class Pools implements DynoTable.Membership {
      * whatever the caller published before is seen by every loop afterwards. Never call it on one of
      * the loops.
      */
-    public void reconfigure(Duration keepAlive, Duration connectTimeout,
+    public void reconfigure(Duration keepAlive, Duration connectTimeout, int maxIdlePerDyno,
                             BiFunction<Dyno, LoopPool, ChannelHandler> initializer) {
         List<Future<?>> applied = new ArrayList<>(byLoop.size());
         for (LoopPool pool : byLoop.values()) {
-            applied.add(pool.loop().submit(() -> pool.reconfigure(keepAlive, connectTimeout, initializer)));
+            applied.add(pool.loop().submit(() -> pool.reconfigure(keepAlive, connectTimeout, maxIdlePerDyno,
+                    initializer)));
         }
         for (Future<?> f : applied) {
             if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS)) {

@@ -78,7 +78,7 @@ class QuickAckTest {
                 protected void initChannel(Channel ch) {
                     ch.pipeline().addLast(new HttpClientCodec(), new ExchangeEnd(dyno, p, events));
                 }
-            }, Duration.ofMinutes(1)).forLoop((EventLoop) group.next());
+            }, Duration.ofMinutes(1), 64).forLoop((EventLoop) group.next());
             Dyno dyno = new Dyno("web.1", new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
             Channel ch = pool.loop().submit(() -> pool.connect(dyno)).get().sync().channel();
             ChannelOption<Boolean> quickAck = transport.quickAck();

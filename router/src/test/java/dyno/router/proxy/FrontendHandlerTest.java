@@ -43,7 +43,8 @@ class FrontendHandlerTest {
                 wakes.incrementAndGet();
             }
         });
-        Pools pools = new Pools(group, new Bootstrap(), BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive());
+        Pools pools = new Pools(group, new Bootstrap(), BackendInitializer.factory(config.maxHeadBytes()), config.dynoKeepAlive(),
+                config.maxInFlightPerDyno());
         ProxyContext px = new ProxyContext(config, table, pools);
         channel = new EmbeddedChannel(ProxyInitializer.clientCodec(config), new FrontendHandler(px));
         channel.freezeTime();
