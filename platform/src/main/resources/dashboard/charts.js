@@ -83,7 +83,7 @@ window.DynoCharts = (function () {
   }
 
   function time(ms) {
-    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   }
 
   // The autoscaling setting and its last events, newest first; null: never set up.
