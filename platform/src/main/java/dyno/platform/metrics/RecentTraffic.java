@@ -14,6 +14,8 @@ final class RecentTraffic {
 
     private final long spanMillis;
     private final ArrayDeque<Slice> slices = new ArrayDeque<>();
+    /** Of the kept samples, computed once per {@link #add} (each poll of the dashboard reads it). */
+    private Double p95Ms;
 
     /** @param spanMillis how far back {@link #p95Ms} and {@link #requestsPerSecond} look */
     RecentTraffic(long spanMillis) {
@@ -34,6 +36,7 @@ final class RecentTraffic {
         while (slices.peekFirst().epochMillis() <= epochMillis - spanMillis) {
             slices.removeFirst();
         }
+        p95Ms = p95();
     }
 
     /** Requests per second over the kept samples; 0 before any. */
@@ -49,11 +52,15 @@ final class RecentTraffic {
 
     /** The p95 service time of the kept samples in ms; null when no request reached the dyno in them. */
     Double p95Ms() {
-        Histogram sum = null;
+        return p95Ms;
+    }
+
+    private Double p95() {
+        IntCountsHistogram sum = null;
         for (Slice s : slices) {
             if (s.micros() != null) {
                 if (sum == null) {
-                    sum = new Histogram(s.micros().getHighestTrackableValue(),
+                    sum = new IntCountsHistogram(s.micros().getHighestTrackableValue(),
                             s.micros().getNumberOfSignificantValueDigits());
                 }
                 sum.add(s.micros());
