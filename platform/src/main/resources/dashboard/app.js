@@ -1,5 +1,6 @@
-// Dyno dashboard: polls /dashboard/state every second and draws it. No framework, no network
-// access beyond this daemon; uPlot is bundled from the build.
+// Dyno dashboard: polls /dashboard/state every second and draws it (the charts and the autoscaling
+// panel are charts.js's). No framework, no network access beyond this daemon; uPlot is bundled from
+// the build.
 //
 // Sign-in: `dyno dashboard` prints /dashboard#code=ONE_TIME_CODE. The page trades the code for a
 // session token, keeps it in this tab's sessionStorage and sends it as X-Dyno-Session. No cookie:
@@ -14,7 +15,6 @@
   let timer = null;
   let lastOk = 0;
   let busy = false;
-  const charts = {};
 
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -108,14 +108,30 @@
     return el("span", { class: "mem", title: pct.toFixed(1) + "% of its limit" }, bar, used + " / " + Math.round(100 * d.cpu_limit_cores) + "%");
   }
 
+  // Requests/s over the last 10 s, with a bar against the busiest dyno's: uneven balance shows at a glance.
+  function rate(d, busiest) {
+    if (d.rps === undefined) return el("span", { class: "muted" }, "–");
+    const pct = busiest > 0 ? (100 * d.rps) / busiest : 0;
+    return el("span", { class: "mem", title: "requests/s over the last 10 s; " + pct.toFixed(0) + "% of the busiest" },
+      el("span", { class: "bar short" }, el("span", { style: "width:" + pct.toFixed(1) + "%" })), d.rps.toFixed(1));
+  }
+
+  function p95(d) {
+    return d.p95_ms == null ? el("span", { class: "muted" }, "–") : el("span", { title: "over the last 10 s" }, d.p95_ms.toFixed(1) + " ms");
+  }
+
+  function busiest(rows) { return Math.max(0, ...rows.map((r) => r.rps || 0)); }
+
   function renderDynos(dynos) {
+    const most = busiest(dynos);
     $("#dynos tbody").replaceChildren(...dynos.map((d) => {
       const button = el("button", { "data-restart": d.name }, "Restart");
       button.addEventListener("click", () => restart(d.name, button));
       return el("tr", { "data-dyno": d.name, "data-state": d.state },
         el("td", {}, d.name), el("td", {}, el("span", { class: "state " + d.state }, d.state)),
         el("td", {}, d.state === "up" || d.state === "starting" ? age(d.age_seconds) : "–"),
-        el("td", {}, d.port || "–"), el("td", {}, cpu(d)), el("td", {}, memory(d)), el("td", {}, button));
+        el("td", {}, d.port || "–"), el("td", { class: "rps" }, rate(d, most)), el("td", { class: "p95" }, p95(d)),
+        el("td", {}, cpu(d)), el("td", {}, memory(d)), el("td", {}, button));
     }));
   }
 
@@ -136,6 +152,7 @@
   function renderBackends(backends) {
     const focused = document.activeElement && document.activeElement.dataset.weight;
     if (focused) return; // do not overwrite what the user is typing
+    const most = busiest(backends);
     $("#backends tbody").replaceChildren(...backends.map((b) => {
       const weight = el("input", { type: "number", min: "0", max: "256", value: String(b.weight), "data-weight": b.name, "aria-label": "weight of " + b.name });
       const set = el("button", { "data-set-weight": b.name }, "Set");
@@ -146,41 +163,8 @@
       return el("tr", { "data-backend": b.name, "data-state": b.state },
         el("td", {}, b.name), el("td", {}, b.address), el("td", {}, el("span", { class: "state " + b.state }, b.state)),
         el("td", {}, b.healthy ? "up" : el("span", { class: "state crashed" }, "down")), el("td", {}, b.in_flight),
-        el("td", {}, b.requests), el("td", {}, b.errors), el("td", {}, weight, set), el("td", {}, toggle));
+        el("td", { class: "rps" }, rate(b, most)), el("td", { class: "p95" }, p95(b)), el("td", {}, b.requests), el("td", {}, b.errors), el("td", {}, weight, set), el("td", {}, toggle));
     }));
-  }
-
-  function chart(id, series, data) {
-    const host = document.getElementById(id);
-    const key = series.map((s) => s.label).join(",");
-    let c = charts[id];
-    if (!c || c.key !== key) {
-      if (c) c.plot.destroy();
-      const opts = {
-        width: Math.max(240, host.clientWidth), height: 190,
-        scales: { x: { time: true } }, legend: { live: false },
-        series: [{}].concat(series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false }))),
-        axes: [{}, { size: 50 }],
-      };
-      c = charts[id] = { key, plot: new uPlot(opts, data, host) };
-    } else {
-      c.plot.setData(data);
-    }
-    host.parentElement.classList.toggle("is-empty", data.length < 2 || !data.slice(1).some((ys) => ys.some((y) => y)));
-  }
-
-  const PALETTE = ["#c8372d", "#c98a10", "#6762a6", "#2e9d5b", "#5b7bb5", "#a0522d", "#708090"];
-
-  function renderCharts(series) {
-    const xs = series.map((p) => p.t / 1000);
-    chart("chart-rps", [{ label: "req/s", color: "#6762a6" }], [xs, series.map((p) => p.rps)]);
-    chart("chart-latency", [
-      { label: "p50", color: "#2e9d5b" }, { label: "p95", color: "#c98a10" }, { label: "p99", color: "#c8372d" }],
-      [xs, series.map((p) => p.p50), series.map((p) => p.p95), series.map((p) => p.p99)]);
-    const codes = [...new Set(series.flatMap((p) => Object.keys(p.errors)))].sort();
-    const shown = codes.length ? codes : ["none"];
-    chart("chart-errors", shown.map((c, i) => ({ label: c, color: PALETTE[i % PALETTE.length] })),
-      [xs].concat(shown.map((c) => series.map((p) => p.errors[c] || 0))));
   }
 
   function renderLogs(lines) {
@@ -207,8 +191,9 @@
       $("#backends-panel").hidden = !router;
       $("#formation-panel").hidden = router;
       $("#dynos-panel").hidden = router;
+      $("#autoscale-panel").hidden = router;
       if (router) renderBackends(s.backends); else { renderFormation(s.formation); renderDynos(s.dynos); }
-      renderCharts(s.series);
+      DynoCharts.render(s);
       renderLogs(s.logs);
       lastOk = Date.now();
     } catch (e) {

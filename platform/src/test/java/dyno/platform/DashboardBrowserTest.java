@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dyno.platform.client.DaemonInfo;
 import dyno.platform.daemon.Daemon;
+import dyno.platform.reliability.SteadyLoad;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver, installed by
  * .ci/run) against a running example app: sign in, see the dynos and traffic, scale web to 2 with
- * the page's control, see two dynos. Saves target/dashboard.png.
+ * the page's control, see two dynos and each one's requests/s, enable autoscaling and see its event on
+ * the charts. Saves target/dashboard.png.
  */
-@Timeout(180)
+@Timeout(240)
 class DashboardBrowserTest {
     @TempDir
     Path dir;
@@ -140,13 +142,52 @@ class DashboardBrowserTest {
             assertThat(browser.script("return document.querySelector('#logs').textContent").asText())
                     .contains("web.2").contains("Starting process");
 
-            for (int i = 0; i < 20; i++) {
-                TestApps.get(daemon.routerPort(), "/work?ms=20");
+            SteadyLoad load = new SteadyLoad(daemon.routerPort(), "/work?ms=20", 2, Duration.ofSeconds(120));
+            try {
+                // each dyno's share of the requests, in its row and as a line of its own
+                await().atMost(Duration.ofSeconds(60)).until(() -> rate(browser, "web.1") > 0 && rate(browser, "web.2") > 0);
+                assertThat(browser.script("return document.querySelector(\"#dynos tr[data-dyno='web.1'] td.p95\").textContent")
+                        .asText()).endsWith(" ms");
+                await().atMost(Duration.ofSeconds(30)).until(() -> browser.script("return [...document.querySelectorAll("
+                        + "'#chart-dyno-rps .u-label')].map(e => e.textContent).join(',')").asText().equals("web.1,web.2"));
+                assertThat(browser.script("return document.querySelectorAll('#chart-queue canvas').length").asInt())
+                        .isPositive();
+                assertThat(browser.script("return document.querySelector('#autoscale-status').textContent").asText())
+                        .startsWith("Off.");
+
+                // autoscaling on, below the p95 of these requests: one more dyno, drawn on the charts (min 2:
+                // its first look at a window that starts empty would take one away)
+                String monitor = "{\"is_active\": true, \"min_quantity\": 2, \"max_quantity\": 3, \"value\": 5,"
+                        + " \"window_seconds\": 10, \"cooldown_seconds\": 30}";
+                assertThat(MetricsEndpointTest.api("POST", info, "/apps/" + info.app() + "/formation/web/monitors",
+                        monitor, true).statusCode()).isEqualTo(201);
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                        browser.findAll("#autoscale-events li[data-from='2'][data-to='3']"))
+                        .as("events on the page; the state's autoscale: %s; page: %s", MetricsEndpointTest.json(
+                                MetricsEndpointTest.api("GET", info, "/dashboard/state", null, true)).get("autoscale"),
+                                browser.script("return document.querySelector('#autoscale-panel').outerHTML").asText())
+                        .isNotEmpty());
+                assertThat(browser.script("return document.querySelector('#autoscale-events li').title").asText())
+                        .startsWith("p95 ").contains(" > 5.0ms");
+                assertThat(browser.script("return document.querySelector('#autoscale-status').textContent").asText())
+                        .isEqualTo("On: web 2..3 dynos at p95 5 ms (window 10 s, cooldown 30 s)");
+                await().atMost(Duration.ofSeconds(15)).until(() -> browser.script(
+                        "return document.querySelector('#chart-rps .uplot').dataset.events").asText().equals("1"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> rate(browser, "web.3") > 0);
+            } finally {
+                load.close();
             }
             Thread.sleep(2500); // two polls, so that the screenshot shows the last requests
             Path shot = Path.of("target", "dashboard.png");
             browser.screenshot(shot);
             assertThat(Files.size(shot)).isGreaterThan(10_000);
         }
+    }
+
+    /** The requests/s in a dyno's row, 0 while it shows none. */
+    private static double rate(WebDriver browser, String dyno) throws Exception {
+        String text = browser.script("const c = document.querySelector(\"#dynos tr[data-dyno='" + dyno + "'] td.rps\");"
+                + " return c ? c.textContent : ''").asText();
+        return text.matches("[0-9.]+") ? Double.parseDouble(text) : 0;
     }
 }

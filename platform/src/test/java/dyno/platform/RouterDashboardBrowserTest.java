@@ -46,6 +46,11 @@ class RouterDashboardBrowserTest {
                 assertThat(browser.script("return document.querySelector('#dynos-panel').hidden").asBoolean()).isTrue();
                 assertThat(browser.script("return document.querySelector('#backends tr[data-backend=\"web.1\"]')"
                         + ".textContent").asText()).contains(a.address()).contains("10");
+                // each backend's requests/s and p95 in its row, and as a line of its own
+                assertThat(browser.script("return document.querySelector('#backends tr[data-backend=\"web.1\"] td.rps')"
+                        + ".textContent").asText()).matches("[0-9]+\\.[0-9]");
+                await().atMost(Duration.ofSeconds(30)).until(() -> browser.script("return [...document.querySelectorAll("
+                        + "'#chart-dyno-rps .u-label')].map(e => e.textContent).join(',')").asText().equals("web.1,web.2"));
 
                 browser.click(browser.find("button[data-backend='web.2'][data-state-to='drain']"));
                 await().atMost(Duration.ofSeconds(30)).until(() ->

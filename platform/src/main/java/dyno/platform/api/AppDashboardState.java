@@ -2,6 +2,7 @@ package dyno.platform.api;
 
 import static dyno.platform.api.Shapes.JSON;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dyno.platform.metrics.DynoUsage;
@@ -19,7 +20,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** What the dashboard of an app shows: its formation, dynos with memory, traffic and log tail. */
+/**
+ * What the dashboard of an app shows: its formation, dynos with CPU, memory and traffic, the traffic
+ * history (with the router's queue and each dyno's share), autoscaling and its events, the log tail.
+ */
 final class AppDashboardState implements Supplier<ObjectNode> {
     static final int LOG_LINES = 100;
 
@@ -27,12 +31,16 @@ final class AppDashboardState implements Supplier<ObjectNode> {
     private final DynoRuntime manager;
     private final LogBuffer logs;
     private final Metrics metrics;
+    private final Supplier<? extends JsonNode> autoscale;
 
-    AppDashboardState(App app, DynoRuntime manager, LogBuffer logs, Metrics metrics) {
+    /** @param autoscale the autoscaling setting and its events ({@code null} answers: never set up) */
+    AppDashboardState(App app, DynoRuntime manager, LogBuffer logs, Metrics metrics,
+                      Supplier<? extends JsonNode> autoscale) {
         this.app = app;
         this.manager = manager;
         this.logs = logs;
         this.metrics = metrics;
+        this.autoscale = autoscale;
     }
 
     /** Formation, dynos with memory, traffic history and the log tail: one poll's worth. */
@@ -47,6 +55,7 @@ final class AppDashboardState implements Supplier<ObjectNode> {
                 .put("type", e.type()).put("quantity", e.quantity()).put("size", e.size().displayName()));
         Map<String, DynoUsage> usage = metrics.usage().stream()
                 .collect(Collectors.toMap(DynoUsage::dyno, Function.identity(), (a, b) -> b));
+        Map<String, TrafficHistory.DynoTraffic> traffic = metrics.history().recent();
         ArrayNode dynos = n.putArray("dynos");
         for (DynoInfo d : manager.dynos()) {
             ObjectNode o = dynos.addObject();
@@ -61,9 +70,18 @@ final class AppDashboardState implements Supplier<ObjectNode> {
             if (r != null && r.cpuCores() >= 0) {
                 o.put("cpu_cores", r.cpuCores()).put("cpu_limit_cores", r.cpuLimitCores());
             }
+            addDynoTraffic(o, traffic.get(d.name()));
         }
         addTraffic(n, metrics.history(), logs);
+        n.set("autoscale", autoscale.get());
         return n;
+    }
+
+    /** A dyno's (or backend's) requests/s and p95 over the last 10 s, when the router routes to it. */
+    static void addDynoTraffic(ObjectNode o, TrafficHistory.DynoTraffic t) {
+        if (t != null) {
+            o.put("rps", t.requestsPerSecond()).put("p95_ms", t.p95Ms());
+        }
     }
 
     /** The traffic series and the log tail, as every dashboard shows them. */
@@ -74,6 +92,10 @@ final class AppDashboardState implements Supplier<ObjectNode> {
             o.put("t", p.epochMillis()).put("rps", p.requestsPerSecond());
             o.put("p50", p.p50Ms()).put("p95", p.p95Ms()).put("p99", p.p99Ms());
             o.set("errors", JSON.valueToTree(p.errorsPerSecond()));
+            o.put("queued", p.queued());
+            ObjectNode perDyno = o.putObject("dynos");
+            p.dynos().forEach((name, t) -> perDyno.putObject(name).put("rps", t.requestsPerSecond())
+                    .put("p95", t.p95Ms()));
         }
         ArrayNode lines = n.putArray("logs");
         for (LogLine l : logs.tail(LOG_LINES, l -> true)) {

@@ -2,6 +2,8 @@ package dyno.platform.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dyno.platform.metrics.Metrics;
 import dyno.runtime.app.App;
 import dyno.runtime.release.Deployer;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The daemon's HTTP+JSON control API on 127.0.0.1, shaped like Heroku's Platform API v3, served by an
@@ -27,7 +30,7 @@ public final class ControlApi implements AutoCloseable {
     /** Listens on 127.0.0.1:{@code port} with the standard resources; see the full constructor. */
     public ControlApi(App app, DynoRuntime manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
                       int port, boolean metricsPublic) throws IOException {
-        this(app, manager, logs, token, shutdown, metrics, port, metricsPublic, 0, null, List.of());
+        this(app, manager, logs, token, shutdown, metrics, port, metricsPublic, 0, null, List.of(), NullNode::getInstance);
     }
 
     /**
@@ -40,16 +43,18 @@ public final class ControlApi implements AutoCloseable {
      *                      and restarts that pick up {@code .env} edits; null: none of those, restarts by the
      *                      manager alone
      * @param extra         resources served besides the standard ones (a method and path may be routed once)
+     * @param autoscale     the dashboard's view of autoscaling (JSON null: never set up)
      */
     public ControlApi(App app, DynoRuntime manager, LogBuffer logs, String token, Runnable shutdown, Metrics metrics,
                       int port, boolean metricsPublic, int routerPort, Deployer deployer,
-                      List<? extends Resource> extra) throws IOException {
+                      List<? extends Resource> extra, Supplier<? extends JsonNode> autoscale) throws IOException {
         requireNonNull(app, "app");
         requireNonNull(manager, "manager");
         requireNonNull(logs, "logs");
         requireNonNull(metrics, "metrics");
+        requireNonNull(autoscale, "autoscale");
         Clock clock = Clock.systemUTC();
-        Dashboard dashboard = new Dashboard(new AppDashboardState(app, manager, logs, metrics), new Sessions(clock));
+        Dashboard dashboard = new Dashboard(new AppDashboardState(app, manager, logs, metrics, autoscale), new Sessions(clock));
         Instant since = clock.instant();
         List<Resource> resources = new ArrayList<>(List.of(
                 new AccountResource(since),

@@ -28,6 +28,7 @@ final class Dashboard {
     /** Asset name to classpath resource and content type; nothing else is served. */
     private static final Map<String, String[]> ASSETS = Map.of(
             "app.js", new String[] {"dashboard/app.js", "text/javascript; charset=utf-8"},
+            "charts.js", new String[] {"dashboard/charts.js", "text/javascript; charset=utf-8"},
             "app.css", new String[] {"dashboard/app.css", "text/css; charset=utf-8"},
             "uPlot.min.js", new String[] {UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
             "uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});

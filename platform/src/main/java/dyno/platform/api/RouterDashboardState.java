@@ -5,11 +5,12 @@ import static dyno.platform.api.Shapes.JSON;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dyno.platform.metrics.Metrics;
+import dyno.platform.metrics.TrafficHistory;
 import dyno.router.cli.RunningRouter;
 import dyno.runtime.log.LogBuffer;
 import java.util.function.Supplier;
 
-/** What the dashboard of {@code dyno router} shows: its backends, traffic and event lines. */
+/** What the dashboard of {@code dyno router} shows: its backends with their traffic, the history and event lines. */
 final class RouterDashboardState implements Supplier<ObjectNode> {
     private final RunningRouter running;
     private final BackendResource backends;
@@ -29,6 +30,8 @@ final class RouterDashboardState implements Supplier<ObjectNode> {
         n.put("app", "router :" + running.router().port());
         n.put("now", System.currentTimeMillis());
         ArrayNode list = backends.list();
+        java.util.Map<String, TrafficHistory.DynoTraffic> traffic = metrics.history().recent();
+        list.forEach(b -> AppDashboardState.addDynoTraffic((ObjectNode) b, traffic.get(b.path("name").asText())));
         n.set("backends", list);
         AppDashboardState.addTraffic(n, metrics.history(), logs);
         return n;

@@ -57,6 +57,27 @@ public final class MonitorResource implements Resource {
         });
     }
 
+    /**
+     * What the dashboard shows of autoscaling: {@code enabled}, {@code min}, {@code max}, {@code p95_ms},
+     * {@code window_seconds}, {@code cooldown_seconds} and the last {@code events} ({@code t} in epoch
+     * ms, {@code from}, {@code to}, {@code reason}); JSON null when autoscaling was never set up.
+     */
+    public JsonNode dashboardState() {
+        AutoscalePolicy p = autoscaling.policy().orElse(null);
+        if (p == null) {
+            return JSON.nullNode();
+        }
+        ObjectNode n = JSON.createObjectNode().put("enabled", p.active()).put("min", p.min()).put("max", p.max())
+                .put("p95_ms", p.p95().toMillis()).put("window_seconds", p.window().toSeconds())
+                .put("cooldown_seconds", p.cooldown().toSeconds());
+        ArrayNode events = n.putArray("events");
+        for (Autoscaling.Event e : autoscaling.events()) {
+            events.addObject().put("t", e.at().toEpochMilli()).put("from", e.from()).put("to", e.to())
+                    .put("reason", e.reason());
+        }
+        return n;
+    }
+
     private static void web(String type) {
         if (!type.equals("web")) {
             throw ApiError.invalid("type: " + type + " (expected: web; only web dynos autoscale, on response times)");

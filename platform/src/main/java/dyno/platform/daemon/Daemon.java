@@ -192,8 +192,9 @@ public final class Daemon implements AutoCloseable {
             autoscaling.start();
             String token = DaemonInfo.newToken();
             try {
+                MonitorResource monitors = new MonitorResource(app.name(), autoscaling);
                 this.api = new ControlApi(app, manager, logs, token, this::requestStop, metrics, options.apiPort(),
-                        options.metricsPublic(), router.port(), deployer, List.of(new MonitorResource(app.name(), autoscaling)));
+                        options.metricsPublic(), router.port(), deployer, List.of(monitors), monitors::dashboardState);
             } catch (IOException e) {
                 if (e.getCause() instanceof BindException bind) {
                     throw apiPortTaken(options.apiPort(), bind);

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One app's metrics in a Prometheus registry: the router's per-request meters, the manager's
- * events, and gauges (dynos per type and state, memory against quota, in-flight and held
- * requests) refreshed from snapshots before each scrape and every second for the dashboard.
+ * events, and gauges (dynos per type and state, memory against quota, in-flight, held and queued
+ * requests) refreshed from snapshots before each scrape; and every second, for the dashboard, a
+ * {@link TrafficHistory} point of the app's and each routed dyno's traffic.
  */
 public final class Metrics implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Metrics.class);
@@ -137,7 +139,12 @@ public final class Metrics implements AutoCloseable {
             refresh();
             long now = System.currentTimeMillis();
             Histogram interval = router.intervalServiceMicros();
-            history.sample(now, router.totalRequests(), router.errorsByCode(), interval);
+            Map<String, TrafficHistory.DynoSample> perDyno = new LinkedHashMap<>();
+            for (String name : routes.names()) {
+                perDyno.put(name, new TrafficHistory.DynoSample(router.requests(name),
+                        router.intervalServiceMicros(name)));
+            }
+            history.sample(now, router.totalRequests(), router.errorsByCode(), interval, routes.queued(), perDyno);
             intervalListeners.forEach(l -> l.accept(interval, now));
         } catch (RuntimeException e) {
             logger.warn("sampling metrics failed", e);

@@ -13,8 +13,10 @@ import org.HdrHistogram.Recorder;
 
 /**
  * The router's per-request meters: requests by dyno and status class, errors by H-code and dyno,
- * service and connect time histograms. Called on router event loops, so each request costs a few
- * map lookups and lock-free increments; meters are created once per (dyno, class) and cached.
+ * service and connect time histograms, and each dyno's service times since the last sample (for the
+ * dashboard). Called on router event loops, so each request costs a few map lookups, lock-free
+ * increments and wait-free histogram writes; meters are created once per dyno and cached, and kept
+ * while the registry lives (as Prometheus counters are).
  */
 public final class RouterMetrics implements RequestObserver {
     /** Label value for requests that reached no dyno. */
@@ -27,12 +29,15 @@ public final class RouterMetrics implements RequestObserver {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
+    /** Longest service time the percentiles tell apart: an hour, in microseconds. */
+    private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
+
     private final MeterRegistry registry;
     private final Timer service;
     private final Timer connect;
     /** Service time in microseconds since the last {@link #intervalServiceMicros}; wait-free to record. */
-    private final Recorder window = new Recorder(TimeUnit.HOURS.toMicros(1), 2);
-    private final Map<String, Counter[]> requests = new ConcurrentHashMap<>();
+    private final Recorder window = new Recorder(MAX_MICROS, 2);
+    private final Map<String, DynoMeters> dynos = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> errors = new ConcurrentHashMap<>();
 
     RouterMetrics(MeterRegistry registry) {
@@ -50,13 +55,13 @@ public final class RouterMetrics implements RequestObserver {
     @Override
     public void requestCompleted(String dyno, int status, String code, long connectNanos, long serviceNanos) {
         String d = dyno == null ? NO_DYNO : dyno;
-        Counter[] byClass = requests.get(d);
-        if (byClass == null) {
-            byClass = requests.computeIfAbsent(d, this::requestCounters);
+        DynoMeters m = dynos.get(d);
+        if (m == null) {
+            m = dynos.computeIfAbsent(d, this::dynoMeters);
         }
         int cls = status / 100 - 1;
         if (cls >= 0 && cls < CLASSES.length) {
-            byClass[cls].increment();
+            m.byClass[cls].increment();
         }
         if (code != null) {
             Map<String, Counter> byDyno = errors.get(code);
@@ -74,24 +79,42 @@ public final class RouterMetrics implements RequestObserver {
         }
         if (serviceNanos >= 0) {
             service.record(serviceNanos, TimeUnit.NANOSECONDS);
-            window.recordValue(Math.min(Math.max(1, serviceNanos / 1000), TimeUnit.HOURS.toMicros(1)));
+            long micros = Math.min(Math.max(1, serviceNanos / 1000), MAX_MICROS);
+            window.recordValue(micros);
+            if (m.service != null) {
+                m.service.recordValue(micros);
+            }
         }
     }
 
-    private Counter[] requestCounters(String dyno) {
-        Counter[] out = new Counter[CLASSES.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Counter.builder("dyno.router.requests").description("Requests answered, by dyno and status class")
+    private DynoMeters dynoMeters(String dyno) {
+        Counter[] byClass = new Counter[CLASSES.length];
+        for (int i = 0; i < byClass.length; i++) {
+            byClass[i] = Counter.builder("dyno.router.requests").description("Requests answered, by dyno and status class")
                     .tag("dyno", dyno).tag("status_class", CLASSES[i]).register(registry);
         }
-        return out;
+        return new DynoMeters(byClass, dyno.equals(NO_DYNO) ? null : new Recorder(MAX_MICROS, 2));
+    }
+
+    /** One dyno's request counters by status class and its service times since the last sample. */
+    private static final class DynoMeters {
+        final Counter[] byClass;
+        /** Null for {@link #NO_DYNO}: those requests reached no dyno. */
+        final Recorder service;
+        /** The last interval histogram, recycled by the next (sampling thread only). */
+        Histogram interval;
+
+        DynoMeters(Counter[] byClass, Recorder service) {
+            this.byClass = byClass;
+            this.service = service;
+        }
     }
 
     /** Requests answered so far, all dynos and classes. */
     long totalRequests() {
         double sum = 0;
-        for (Counter[] byClass : requests.values()) {
-            for (Counter c : byClass) {
+        for (DynoMeters m : dynos.values()) {
+            for (Counter c : m.byClass) {
                 sum += c.count();
             }
         }
@@ -100,7 +123,8 @@ public final class RouterMetrics implements RequestObserver {
 
     /** Requests answered so far by the named dyno or backend, every status class. */
     public long requests(String dyno) {
-        Counter[] byClass = requests.get(dyno);
+        DynoMeters m = dynos.get(dyno);
+        Counter[] byClass = m == null ? null : m.byClass;
         double sum = 0;
         for (int i = 0; byClass != null && i < byClass.length; i++) {
             sum += byClass[i].count();
@@ -129,5 +153,18 @@ public final class RouterMetrics implements RequestObserver {
     /** Service times recorded since the previous call, in microseconds (the caller owns the result). */
     Histogram intervalServiceMicros() {
         return window.getIntervalHistogram();
+    }
+
+    /**
+     * The named dyno's service times recorded since the previous call for it, in microseconds; null
+     * when it never served a request. One sampling thread only: the result is reused by the next call.
+     */
+    Histogram intervalServiceMicros(String dyno) {
+        DynoMeters m = dynos.get(dyno);
+        if (m == null || m.service == null) {
+            return null;
+        }
+        m.interval = m.service.getIntervalHistogram(m.interval);
+        return m.interval;
     }
 }
