@@ -82,8 +82,8 @@ class AutoscaleEndToEndTest {
             List<String> rows = ramp.out().lines().skip(1).toList();
             assertThat(rows).hasSizeGreaterThanOrEqualTo(15);
             assertThat(ramp.out().lines().findFirst().orElseThrow())
-                    .isEqualTo("second  asked/s  answered/s  p95 ms  errors  web dynos");
-            int lastDynos = Integer.parseInt(rows.get(rows.size() - 1).trim().split("\\s+")[5]);
+                    .isEqualTo("second  asked/s  answered/s  p95 ms  p99 ms  errors  web dynos");
+            int lastDynos = Integer.parseInt(rows.get(rows.size() - 1).trim().split("\\s+")[6]);
             assertThat(lastDynos).as("web dynos at the end of the ramp:%n%s", ramp.out()).isGreaterThan(1);
             assertThat(Files.readString(report)).contains("id=\"ramp-dynos\"");
             assertThat(autoscaleLines(lines)).anyMatch(l -> l.contains("from=1 to=2"));

@@ -20,6 +20,17 @@ public final class Autoscaler {
 
     private Instant lastEvent = Instant.EPOCH;
     private boolean atMaxReported;
+    /** Since when response times are collected: no scale-down before a whole window of them. */
+    private volatile Instant watchingSince = Instant.EPOCH;
+
+    /**
+     * Response times are collected from {@code since} on (autoscaling was just enabled, its window
+     * changed, the daemon started): until a whole window has passed, an empty or thin window is no
+     * reason to remove a dyno. Scaling up on a p95 over enough requests is not held back.
+     */
+    public void watchFrom(Instant since) {
+        watchingSince = since;
+    }
 
     /** When the last scaling event happened ({@link Instant#EPOCH}: none yet). */
     public Instant lastEvent() {
@@ -51,7 +62,8 @@ public final class Autoscaler {
         double target = policy.p95().toNanos() / 1e6;
         String over = " (" + stats.requests() + " requests over the last " + AutoscalePolicy.human(
                 Duration.ofSeconds(Math.max(1, Duration.between(from, now).toSeconds()))) + ")";
-        boolean downAllowed = since.compareTo(policy.cooldown().multipliedBy(2)) >= 0 && current > policy.min();
+        boolean downAllowed = since.compareTo(policy.cooldown().multipliedBy(2)) >= 0 && current > policy.min()
+                && !now.minus(policy.window()).isBefore(watchingSince);
         if (stats.requests() == 0) {
             return downAllowed ? event(now, AutoscaleDecision.of(current, current - 1, "no requests" + over))
                     : AutoscaleDecision.none(current, "no requests");

@@ -76,6 +76,7 @@ public final class Autoscaling implements AutoCloseable {
         if (policy != null) {
             window = new LatencyWindow(policy.window().toMillis());
         }
+        autoscaler.watchFrom(clock.instant()); // nothing collected before the daemon started
     }
 
     /** Evaluates every 250 ms; each policy is evaluated a few times per cooldown. */
@@ -99,6 +100,9 @@ public final class Autoscaling implements AutoCloseable {
         AutoscalePolicy before = policy;
         if (before == null || !before.window().equals(next.window())) {
             window = new LatencyWindow(next.window().toMillis());
+            autoscaler.watchFrom(clock.instant());
+        } else if (!before.active() && next.active()) {
+            autoscaler.watchFrom(clock.instant()); // the window may hold what came before: judge only from now
         }
         policy = next;
         nextEvaluation = 0;

@@ -52,6 +52,18 @@ class AutoscalerTest {
     }
 
     @Test
+    void justEnabledItRemovesNoDynoBeforeAWholeWindowWasWatchedButStillAddsOne() {
+        autoscaler.watchFrom(T0);
+        // an empty window right after enabling is not "no requests": the dynos may be busy
+        assertThat(autoscaler.decide(POLICY, 3, T0.plusSeconds(1), p95(0, 0)).scales()).isFalse();
+        assertThat(autoscaler.decide(POLICY, 3, T0.plusSeconds(599), p95(10, 500)).scales()).isFalse();
+        assertThat(autoscaler.decide(POLICY, 2, T0.plusSeconds(2), p95(900, 500)).to()).isEqualTo(3);
+        Autoscaler idle = new Autoscaler();
+        idle.watchFrom(T0);
+        assertThat(idle.decide(POLICY, 3, T0.plusSeconds(600), p95(0, 0)).to()).as("a whole window, empty").isEqualTo(2);
+    }
+
+    @Test
     void withoutRequestsItReturnsToMinOneStepAtATime() {
         AutoscaleDecision first = autoscaler.decide(POLICY, 3, T0, p95(0, 0));
         assertThat(first.to()).isEqualTo(2);
