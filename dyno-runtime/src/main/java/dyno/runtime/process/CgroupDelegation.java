@@ -88,7 +88,7 @@ final class CgroupDelegation {
             return new Enabled(own, words(own.resolve("cgroup.subtree_control")), null);
         } catch (IOException refused) {
             List<Long> procs = pids(own);
-            if (procs.isEmpty() || !delegated(own, ownPath)) {
+            if (procs.isEmpty() || !delegated(own, ownPath, procs, managerPid)) {
                 // e.g. a systemd unit that is not delegated: dyno cgroups only group
                 logger.debug("cannot enable {} in {} ({} processes in it)", missing, own, procs.size(), refused);
                 return new Enabled(own, before, null);
@@ -139,13 +139,20 @@ final class CgroupDelegation {
         }
     }
 
-    /** Whether the manager may move the processes of {@code own}: it was given that cgroup, not merely able to write it. */
-    private boolean delegated(Path own, String ownPath) {
+    /**
+     * Whether the manager may move the processes of {@code own}: it was given that cgroup, not merely
+     * able to write it (a user can write every cgroup under its {@code user@UID.service}, a terminal's
+     * scope included, and root every one). Given: the root of its cgroup namespace (a container), a
+     * cgroup systemd marked delegated, a scope Dyno started with {@code Delegate=yes}, or, not root,
+     * one that holds nothing but the manager ({@code systemd-run --user --scope -p Delegate=yes dyno up}).
+     */
+    private boolean delegated(Path own, String ownPath, List<Long> procs, long managerPid) {
         if (!Files.isWritable(own.resolve("cgroup.procs")) || !Files.isWritable(own.resolve("cgroup.subtree_control"))) {
             return false;
         }
-        // a non-root user writes only where delegated; root anywhere, so only its namespace's root or a marked unit
-        return !root || "/".equals(ownPath) || delegateMark(own);
+        String name = own.getFileName() == null ? "" : own.getFileName().toString();
+        return "/".equals(ownPath) || delegateMark(own) || SystemdUserScope.DYNO_SCOPE.matcher(name).matches()
+                || (!root && procs.equals(List.of(managerPid)));
     }
 
     /** systemd marks a delegated unit's cgroup with the {@code user.delegate} extended attribute. */

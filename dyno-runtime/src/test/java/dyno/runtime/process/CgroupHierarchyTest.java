@@ -205,6 +205,31 @@ class CgroupHierarchyTest {
     }
 
     @Test
+    void aUserMovesProcessesOnlyOutOfACgroupGivenToIt() throws Exception {
+        String mount = "30 23 0:26 / " + fs + " rw - cgroup2 cgroup2 rw";
+        String apps = "user.slice/user-1000.slice/user@1000.service/app.slice/";
+        // a terminal's scope: the user can write it, but it holds the shell too and was not delegated
+        Path terminal = group(fs.resolve(apps + "app-terminal-1234.scope"));
+        Files.writeString(terminal.resolve("cgroup.controllers"), "cpu memory pids");
+        Files.writeString(terminal.resolve("cgroup.subtree_control"), "");
+        Files.writeString(terminal.resolve("cgroup.procs"), "300\n77\n");
+        CgroupHierarchy inTerminal = CgroupHierarchy.detect(List.of(mount), List.of("0::/" + apps + "app-terminal-1234.scope"),
+                77, new CgroupDelegation(new Kernel(fs), false)).orElseThrow();
+        assertThat(inTerminal.enforces()).isFalse();
+        assertThat(Files.readString(terminal.resolve("cgroup.procs"))).isEqualTo("300\n77\n");
+
+        // systemd-run --user --scope -p Delegate=yes dyno up: the manager alone in its scope
+        Path run = group(fs.resolve(apps + "run-u12.scope"));
+        Files.writeString(run.resolve("cgroup.controllers"), "cpu memory pids");
+        Files.writeString(run.resolve("cgroup.subtree_control"), "");
+        Files.writeString(run.resolve("cgroup.procs"), "77\n");
+        CgroupHierarchy inRun = CgroupHierarchy.detect(List.of(mount), List.of("0::/" + apps + "run-u12.scope"),
+                77, new CgroupDelegation(new Kernel(fs), false)).orElseThrow();
+        assertThat(inRun.enforces()).isTrue();
+        assertThat(inRun.describe()).startsWith("cgroup v2 (systemd user scope run-u12.scope) under " + run);
+    }
+
+    @Test
     void aKilledManagersLeafIsRemovedWhenEmptyAndTakenOverWhenItHoldsTheNextManager() throws Exception {
         Path own = group(fs);
         Files.writeString(own.resolve("cgroup.controllers"), "cpu memory");
