@@ -1,5 +1,6 @@
 package dyno.runtime.process;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class SystemdUserScope {
     private static final Logger logger = LoggerFactory.getLogger(SystemdUserScope.class);
     /** The scopes {@link #unitName} names: started with {@code Delegate=yes}. */
-    static final java.util.regex.Pattern DYNO_SCOPE = java.util.regex.Pattern.compile("dyno-[0-9a-f]{8}-[0-9]+\\.scope");
+    static final Pattern DYNO_SCOPE = Pattern.compile("dyno-[0-9a-f]{8}-[0-9]+\\.scope");
     private static final List<String> MANAGER = List.of("org.freedesktop.systemd1", "/org/freedesktop/systemd1",
             "org.freedesktop.systemd1.Manager");
 
@@ -150,7 +152,7 @@ public final class SystemdUserScope {
         try {
             Path err = Files.createTempFile("dyno-busctl", ".err");
             try {
-                Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .redirectError(err.toFile()).start();
                 byte[] out;
                 try (var in = p.getInputStream()) {
