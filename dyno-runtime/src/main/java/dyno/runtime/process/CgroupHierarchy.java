@@ -199,8 +199,10 @@ public final class CgroupHierarchy {
         if (unified == null) {
             return v1s;
         }
-        return v1s.isEmpty() ? "cgroup v2" + unit(unified) + " under " + unified + " (no controller: grouping only)"
-                : v1s + ", grouped in cgroup v2 under " + unified;
+        String v2 = "cgroup v2" + unit(unified) + " under " + unified + (unifiedControllers.isEmpty()
+                ? " (no controller: grouping only)"
+                : " (" + String.join(", ", sorted(unifiedControllers)) + ": not both cpu and memory, grouping only)");
+        return v1s.isEmpty() ? v2 : v1s + ", grouped in cgroup v2 under " + unified;
     }
 
     /** " (systemd user scope NAME)" where {@code dir} is a systemd unit's cgroup; "" otherwise. */

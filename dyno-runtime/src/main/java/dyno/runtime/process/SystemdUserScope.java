@@ -60,8 +60,17 @@ public final class SystemdUserScope {
         if (CgroupHierarchy.host().map(CgroupHierarchy::enforces).orElse(false)) {
             return Optional.empty();
         }
-        if (!v2WithCpuAndMemory()) {
+        Optional<Path> v2 = v2WithCpuAndMemory();
+        if (v2.isEmpty()) {
             logger.debug("no cgroup v2 with the cpu and memory controllers: a systemd user scope would not limit dynos");
+            return Optional.empty();
+        }
+        long uid = CgroupDelegation.effectiveUid();
+        Path userManager = v2.get().resolve("user.slice/user-" + uid + ".slice/user@" + uid + ".service");
+        if (Files.isDirectory(userManager)
+                && !CgroupDelegation.words(userManager.resolve("cgroup.controllers")).containsAll(List.of("cpu", "memory"))) {
+            logger.warn("systemd gives user@{}.service no cpu or no memory controller, so a user scope would not limit dynos;"
+                    + " Delegate=cpu cpuset io memory pids in /etc/systemd/system/user@.service.d/delegate.conf gives them", uid);
             return Optional.empty();
         }
         long pid = ProcessHandle.current().pid();
@@ -177,20 +186,21 @@ public final class SystemdUserScope {
         }
     }
 
-    /** Whether the cgroup v2 hierarchy's root offers {@code cpu} and {@code memory} (not a v1 or hybrid host). */
-    private static boolean v2WithCpuAndMemory() {
+    /** The cgroup v2 mount, where its root offers {@code cpu} and {@code memory} (not a v1 or hybrid host). */
+    private static Optional<Path> v2WithCpuAndMemory() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
                 int dash = List.of(f).indexOf("-");
                 if (dash > 4 && dash + 1 < f.length && "cgroup2".equals(f[dash + 1]) && "/".equals(f[3])) {
-                    return CgroupDelegation.words(Path.of(f[4]).resolve("cgroup.controllers"))
-                            .containsAll(List.of("cpu", "memory"));
+                    Path mount = Path.of(f[4]);
+                    return CgroupDelegation.words(mount.resolve("cgroup.controllers")).containsAll(List.of("cpu", "memory"))
+                            ? Optional.of(mount) : Optional.empty();
                 }
             }
         } catch (IOException | RuntimeException e) {
             logger.debug("cannot read /proc/self/mountinfo", e);
         }
-        return false;
+        return Optional.empty();
     }
 }

@@ -176,6 +176,21 @@ class CgroupHierarchyTest {
     }
 
     @Test
+    void aScopeGivenMemoryButNoCpuSaysWhichControllersItGot() throws Exception {
+        Path own = group(fs.resolve("user.slice/user-1000.slice/user@1000.service/app.slice/dyno-ab12cd34-77.scope"));
+        Files.writeString(own.resolve("cgroup.controllers"), "memory pids"); // user@.service with Delegate=memory pids
+        Files.writeString(own.resolve("cgroup.subtree_control"), "");
+        Files.writeString(own.resolve("cgroup.procs"), "77\n");
+        CgroupHierarchy h = CgroupHierarchy.detect(List.of("30 23 0:26 / " + fs + " rw - cgroup2 cgroup2 rw"),
+                List.of("0::/user.slice/user-1000.slice/user@1000.service/app.slice/dyno-ab12cd34-77.scope"), 77,
+                new CgroupDelegation(new Kernel(fs), false)).orElseThrow();
+
+        assertThat(h.enforces()).isFalse();
+        assertThat(h.describe()).isEqualTo("cgroup v2 (systemd user scope dyno-ab12cd34-77.scope) under " + own
+                + " (memory: not both cpu and memory, grouping only)");
+    }
+
+    @Test
     void rootMovesProcessesOnlyInItsNamespacesRootCgroup() throws Exception {
         // a session scope root can write but was not given: dyno cgroups only group, as before
         Path session = group(fs.resolve("user.slice/user-0.slice/session-3.scope"));
