@@ -109,9 +109,9 @@ final class CgroupDelegation {
 
     /**
      * Undoes {@link #enable} as the manager exits: Dyno's controllers disabled again (a cgroup with
-     * controllers for its children may hold no process), the
-     * leaf's processes moved back, the leaf removed. Only where nothing but the leaf is left under
-     * the base (another manager's dynos keep their limits); whether it was undone.
+     * controllers for its children may hold no process), the leaf's processes moved back, the leaf
+     * removed. Only where nothing but the leaf is left under the base (another manager's dynos keep
+     * their limits); whether it was undone.
      */
     boolean release(Enabled enabled) {
         if (enabled.leaf() == null) {
