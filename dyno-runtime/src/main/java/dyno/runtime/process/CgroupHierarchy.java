@@ -3,7 +3,6 @@ package dyno.runtime.process;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       with no controller (a hybrid host) still groups: its {@code cgroup.kill} reaches every process.</li>
  * </ul>
  * Read from {@code /proc/self/mountinfo} and {@code /proc/self/cgroup}; {@link #detect} takes their
- * lines so that tests can point it at a directory laid out like {@code /sys/fs/cgroup}.
+ * lines so that tests can point it at a directory laid out like {@code /sys/fs/cgroup}. In a delegated
+ * v2 cgroup that holds processes, the manager's processes move into a leaf first
+ * ({@link CgroupDelegation}) and dyno cgroups are made next to it.
  */
 public final class CgroupHierarchy {
     private static final Logger logger = LoggerFactory.getLogger(CgroupHierarchy.class);
@@ -45,41 +45,65 @@ public final class CgroupHierarchy {
     private static final List<String> V1 = List.of("memory", "cpu", "cpuacct", "cpuset");
     private static volatile Optional<CgroupHierarchy> host;
 
-    /** The manager's own v2 cgroup, where dyno cgroups are made; null without a writable v2 hierarchy. */
+    /**
+     * Where dyno cgroups are made in v2: the manager's own cgroup, or its parent once the manager's
+     * processes are in a leaf; null without a writable v2 hierarchy.
+     */
     private final Path unified;
     /** The v2 controllers enabled for the children of {@link #unified}. */
     private final Set<String> unifiedControllers;
+    /** How the controllers were enabled, for {@link #release}; null on v1. */
+    private final CgroupDelegation.Enabled enabledV2;
+    private final CgroupDelegation delegation;
     /** Each usable v1 controller and the manager's own (writable) directory in its hierarchy. */
     private final Map<String, Path> v1;
     private final long managerPid;
 
-    private CgroupHierarchy(Path unified, Set<String> unifiedControllers, Map<String, Path> v1, long managerPid) {
-        this.unified = unified;
-        this.unifiedControllers = Set.copyOf(unifiedControllers);
+    private CgroupHierarchy(CgroupDelegation delegation, CgroupDelegation.Enabled enabledV2, Map<String, Path> v1,
+            long managerPid) {
+        this.delegation = delegation;
+        this.enabledV2 = enabledV2;
+        this.unified = enabledV2 == null ? null : enabledV2.base();
+        this.unifiedControllers = enabledV2 == null ? Set.of() : Set.copyOf(enabledV2.controllers());
         Map<String, Path> ordered = new LinkedHashMap<>();
         V1.stream().filter(v1::containsKey).forEach(c -> ordered.put(c, v1.get(c)));
         this.v1 = java.util.Collections.unmodifiableMap(ordered);
         this.managerPid = managerPid;
     }
 
-    /** This machine's hierarchy as seen by this process; empty where no cgroup can be made. Detected once. */
+    /**
+     * This machine's hierarchy as seen by this process; empty where no cgroup can be made. Detected
+     * once; where the manager's processes were moved into a leaf, moved back at exit.
+     */
     public static Optional<CgroupHierarchy> host() {
         Optional<CgroupHierarchy> h = host;
         if (h == null) {
             synchronized (CgroupHierarchy.class) {
                 if (host == null) {
-                    try {
-                        host = detect(Files.readAllLines(Path.of("/proc/self/mountinfo")),
-                                Files.readAllLines(Path.of("/proc/self/cgroup")), ProcessHandle.current().pid());
-                    } catch (IOException | RuntimeException e) {
-                        logger.debug("no cgroups for dynos", e);
-                        host = Optional.empty();
-                    }
+                    host = detectHost();
+                    host.filter(c -> c.enabledV2 != null && c.enabledV2.leaf() != null).ifPresent(c ->
+                            Runtime.getRuntime().addShutdownHook(new Thread(c::release, "dyno-cgroup-release")));
                 }
                 h = host;
             }
         }
         return h;
+    }
+
+    /** Detects the host's hierarchy again on next {@link #host()}: this process was just moved to another cgroup. */
+    static synchronized void forgetHost() {
+        host = null;
+    }
+
+    private static Optional<CgroupHierarchy> detectHost() {
+        try {
+            return detect(Files.readAllLines(Path.of("/proc/self/mountinfo")),
+                    Files.readAllLines(Path.of("/proc/self/cgroup")), ProcessHandle.current().pid(),
+                    CgroupDelegation.host());
+        } catch (IOException | RuntimeException e) {
+            logger.debug("no cgroups for dynos", e);
+            return Optional.empty();
+        }
     }
 
     /**
@@ -89,6 +113,12 @@ public final class CgroupHierarchy {
      * and {@code cpuset} for the children of the manager's cgroup where they are available.
      */
     public static Optional<CgroupHierarchy> detect(List<String> mountinfo, List<String> selfCgroup, long managerPid) {
+        return detect(mountinfo, selfCgroup, managerPid, CgroupDelegation.host());
+    }
+
+    /** {@link #detect(List, List, long)} writing {@code subtree_control} and {@code cgroup.procs} through {@code delegation}. */
+    static Optional<CgroupHierarchy> detect(List<String> mountinfo, List<String> selfCgroup, long managerPid,
+            CgroupDelegation delegation) {
         Map<String, String> own = new LinkedHashMap<>(); // controller ("" for v2) -> path in its hierarchy
         for (String line : selfCgroup) {
             String[] f = line.split(":", 3);
@@ -102,8 +132,7 @@ public final class CgroupHierarchy {
                 }
             }
         }
-        Path unified = null;
-        Set<String> controllers = Set.of();
+        CgroupDelegation.Enabled enabledV2 = null;
         Map<String, Path> v1 = new LinkedHashMap<>();
         for (String line : mountinfo) {
             // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE SUPEROPTIONS
@@ -114,11 +143,10 @@ public final class CgroupHierarchy {
             }
             String root = f[3];
             Path mount = Path.of(unescape(f[4]));
-            if ("cgroup2".equals(f[dash + 1]) && unified == null && own.containsKey("")) {
+            if ("cgroup2".equals(f[dash + 1]) && enabledV2 == null && own.containsKey("")) {
                 Path dir = inside(mount, root, own.get(""));
                 if (dir != null && writable(dir)) {
-                    unified = dir;
-                    controllers = enable(dir);
+                    enabledV2 = delegation.enable(dir, own.get(""), managerPid);
                 }
             } else if ("cgroup".equals(f[dash + 1])) {
                 for (String option : f[dash + 3].split(",")) {
@@ -131,10 +159,18 @@ public final class CgroupHierarchy {
                 }
             }
         }
-        if (unified == null && v1.isEmpty()) {
+        if (enabledV2 == null && v1.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CgroupHierarchy(unified, controllers, v1, managerPid));
+        return Optional.of(new CgroupHierarchy(delegation, enabledV2, v1, managerPid));
+    }
+
+    /**
+     * Moves the manager's processes back out of its leaf and removes it, where it had to make one and
+     * no dyno cgroup is left; whether nothing of it remains. Run at exit by {@link #host()}'s hierarchy.
+     */
+    public boolean release() {
+        return enabledV2 == null || delegation.release(enabledV2);
     }
 
     /** Whether dyno cgroups carry a CPU and a memory limit here. */
@@ -154,15 +190,30 @@ public final class CgroupHierarchy {
     /** One line for the log: which hierarchy and controllers dyno cgroups use. */
     public String describe() {
         if (enforcesOnV2()) {
-            return "cgroup v2 under " + unified + " (" + String.join(", ", sorted(unifiedControllers)) + ")";
+            Path leaf = enabledV2.leaf();
+            return "cgroup v2" + unit(unified) + " under " + unified + " (" + String.join(", ", sorted(unifiedControllers))
+                    + (leaf == null ? "" : "; the manager's processes in " + leaf.getFileName()) + ")";
         }
         String v1s = v1.isEmpty() ? "" : "cgroup v1 " + String.join(", ", v1.keySet()) + " (under "
                 + v1.values().iterator().next() + " and the like)";
         if (unified == null) {
             return v1s;
         }
-        return v1s.isEmpty() ? "cgroup v2 under " + unified + " (no controller: grouping only)"
-                : v1s + ", grouped in cgroup v2 under " + unified;
+        String v2 = "cgroup v2" + unit(unified) + " under " + unified + (unifiedControllers.isEmpty()
+                ? " (no controller: grouping only)"
+                : " (" + String.join(", ", sorted(unifiedControllers)) + ": not both cpu and memory, grouping only)");
+        return v1s.isEmpty() ? v2 : v1s + ", grouped in cgroup v2 under " + unified;
+    }
+
+    /** " (systemd user scope NAME)" where {@code dir} is a systemd unit's cgroup; "" otherwise. */
+    private static String unit(Path dir) {
+        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        String kind = name.endsWith(".scope") ? "scope" : name.endsWith(".service") ? "service" : null;
+        if (kind == null) {
+            return "";
+        }
+        boolean user = dir.toString().matches(".*/user@[0-9]+\\.service/.*");
+        return " (systemd " + (user ? "user " : "") + kind + " " + name + ")";
     }
 
     /**
@@ -268,35 +319,6 @@ public final class CgroupHierarchy {
 
     private static boolean writable(Path dir) {
         return Files.isDirectory(dir) && Files.isWritable(dir) && Files.isRegularFile(dir.resolve("cgroup.procs"));
-    }
-
-    /** Enables cpu, memory and cpuset for the children of {@code dir} where available; the enabled ones. */
-    private static Set<String> enable(Path dir) {
-        try {
-            Set<String> available = words(dir.resolve("cgroup.controllers"));
-            Set<String> enabled = words(dir.resolve("cgroup.subtree_control"));
-            String missing = List.of("cpu", "memory", "cpuset").stream()
-                    .filter(available::contains).filter(c -> !enabled.contains(c))
-                    .map(c -> "+" + c).collect(Collectors.joining(" "));
-            if (!missing.isEmpty()) {
-                try {
-                    Files.writeString(dir.resolve("cgroup.subtree_control"), missing);
-                } catch (IOException e) {
-                    // e.g. the manager's cgroup holds processes and is not the root: no controller for children
-                    logger.debug("cannot enable {} in {}", missing, dir, e);
-                }
-            }
-            return words(dir.resolve("cgroup.subtree_control"));
-        } catch (IOException e) {
-            return Set.of();
-        }
-    }
-
-    private static Set<String> words(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-        // "+cpu" only in a test's plain file standing for cgroupfs, which shows "cpu" once enabled
-        return text.isEmpty() ? Set.of()
-                : Arrays.stream(text.split("\\s+")).map(w -> w.replaceFirst("^\\+", "")).collect(Collectors.toSet());
     }
 
     private static List<String> sorted(Set<String> s) {

@@ -14,9 +14,11 @@ import dyno.router.tls.DevCertificate;
 import dyno.router.tls.TlsConfig;
 import dyno.router.log.AccessLogSettings;
 import dyno.runtime.manager.ManagerSettings;
+import dyno.runtime.process.SystemdUserScope;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,6 +79,11 @@ final class UpCommand implements Callable<Integer> {
             description = "CPU a 1X share stands for where sizes are enforced by cgroups, in cores: Standard-2X gets"
                     + " twice it, Performance sizes their own cores; 0 for no CPU limit (default: ${DEFAULT-VALUE}).")
     double cpuPer1x;
+
+    @Option(names = "--no-systemd-scope",
+            description = "Not root: do not move into a systemd user scope (Delegate=yes) to have sizes enforced by"
+                    + " cgroups; also DYNO_SYSTEMD_SCOPE=0.")
+    boolean noSystemdScope;
 
     @Option(names = "--memory-quota", hidden = true, description = "Override every size's memory quota, in MB (tests).")
     long memoryQuotaMb;
@@ -186,6 +193,10 @@ final class UpCommand implements Callable<Integer> {
         RouterConfig routerConfig = router.build();
         DaemonOptions options = new DaemonOptions(dir, app, env, formation, idleAfter, routerConfig, settings,
                 apiPort, metricsPublic, accessLogSettings).withProcfile(procfile);
+        if (kubernetes == null && systemdScopeWanted(noSystemdScope, System.getenv("DYNO_SYSTEMD_SCOPE"))) {
+            // before the manager looks for its cgroups; where it is not needed or not possible, nothing changes
+            SystemdUserScope.enterIfUseful(dir.toAbsolutePath().normalize().toString());
+        }
         ConsolePrinter console = new ConsolePrinter(spec.commandLine().getOut(), !noColor && System.console() != null);
         Daemon daemon = Daemon.start(options, kubernetes, console);
         Signal.handle(new Signal("INT"), s -> daemon.requestStop());
@@ -233,6 +244,12 @@ final class UpCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("--runtime: \"" + runtime + "\" (expected: local or kubernetes)");
         }
+    }
+
+    /** Whether {@code up} may move into a systemd user scope: not {@code --no-systemd-scope}, not {@code DYNO_SYSTEMD_SCOPE=0}. */
+    static boolean systemdScopeWanted(boolean noSystemdScope, String env) {
+        return !noSystemdScope
+                && (env == null || !List.of("0", "no", "false", "off").contains(env.trim().toLowerCase(Locale.ROOT)));
     }
 
     private static int envPort() {
