@@ -17,13 +17,6 @@ class BenchEndToEndTest {
     @TempDir
     Path dir;
 
-    @org.junit.jupiter.api.BeforeAll
-    static void initLogging() {
-        // logback reports its start on stdout when a logback-test.xml occurs twice on the test classpath
-        // (kubernetes' test classes are on it): let that happen before a test captures stdout
-        org.slf4j.LoggerFactory.getLogger(BenchEndToEndTest.class);
-    }
-
     @Test
     @Timeout(180)
     void shortSweepReportsEveryStepAndRendersInChromium() throws Exception {
