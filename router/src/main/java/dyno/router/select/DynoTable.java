@@ -34,11 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locking. One lock guards the membership ({@code byName}, {@code leaving}), the strategy, the
  * slow start clock and step, the dynos' mutable fields (see {@link Dyno}) and the waiting room's
- * state: mutations take it and publish a new {@link Snapshot}, and release the waiting requests that
- * snapshot lets through in the same locked section (see {@link WaitingRoom}). The request path takes
- * no lock: it reads the volatile snapshot, selects, and bumps atomic counters ({@link #acquire},
- * {@link #release}); only a request that ends while others wait in the queue takes the lock, to hand
- * its place over.
+ * state: mutations take it, publish a new {@link Snapshot} and, in the same locked section, take out
+ * the waiting requests that snapshot lets through, released once the lock is let go (see
+ * {@link WaitingRoom}). The request path takes no lock: it reads the volatile snapshot, selects,
+ * and bumps atomic counters ({@link #acquire}, {@link #release}); only a request that ends while
+ * others wait in the queue takes the lock, to hand its place over.
  */
 public final class DynoTable implements DynoRegistry {
     private static final Logger logger = LoggerFactory.getLogger(DynoTable.class);

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * queue, the holding and wake-up flags and both limits, so each of these steps is atomic with the
  * table's changes and with the others:
  * <ul>
- *   <li>the table publishes a snapshot that makes a dyno available and takes every held and queued
- *       request out ({@link #dynoAvailableLocked}) in one locked section; {@link #tryHold} and
- *       {@link #tryQueue} read the snapshot under the lock, so a request either parks before that
- *       section (and is released) or sees the new snapshot;
+ *   <li>the table publishes a snapshot with a dyno in it and takes the held requests out (and the
+ *       queued ones, when the change may have made room) in one locked section
+ *       ({@link #dynoAvailableLocked}); {@link #tryHold} and {@link #tryQueue} read the snapshot
+ *       under the lock, so a request either parks before that section (and is released) or sees
+ *       the new snapshot;
  *   <li>{@link #handOver} polls the queue and either keeps the ended request's place at its dyno for
  *       the polled one (the dyno's count never drops, so no newcomer selecting without the lock can
  *       take it) or uncounts it, in one locked section; {@link #tryQueue} looks for room in one too.
