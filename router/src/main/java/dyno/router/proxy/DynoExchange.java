@@ -4,6 +4,7 @@ import dyno.router.pool.LoopPool;
 import dyno.router.select.Dyno;
 import dyno.router.select.DynoTable;
 import dyno.router.select.Snapshot;
+import dyno.router.select.WaitingRoom;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -53,8 +54,8 @@ final class DynoExchange implements BackendHandler.Owner {
     private final LoopPool pool;
     private final LazyTimer timer;
     private final ChannelFutureListener connectListener = this::onConnect;
-    private final DynoTable.Held holdHandle = this::releaseHeld;
-    private final DynoTable.Queued queueHandle = this::releaseQueued;
+    private final WaitingRoom.Held holdHandle = this::releaseHeld;
+    private final WaitingRoom.Queued queueHandle = this::releaseQueued;
     private ProxySettings settings;
     private State state = State.IDLE;
     private Channel backend;
@@ -176,7 +177,7 @@ final class DynoExchange implements BackendHandler.Owner {
                     fail(ex.lastConnectFailure.kind(), null);
                     return;
                 }
-                DynoTable.HoldResult hold = table.tryHold(holdHandle);
+                WaitingRoom.HoldResult hold = table.waitingRoom().tryHold(holdHandle);
                 switch (hold) {
                     case HELD -> {
                         ex.held = true;
@@ -216,13 +217,13 @@ final class DynoExchange implements BackendHandler.Owner {
                 // HAProxy's maxconn and queue: a dyno with room, else wait for the first to free up
                 d = table.selectWithRoom(s, settings.maxInFlightPerDyno);
                 if (d == null) {
-                    DynoTable.QueueResult q = table.tryQueue(queueHandle, settings.maxInFlightPerDyno);
-                    if (q == DynoTable.QueueResult.QUEUED) {
+                    WaitingRoom.QueueResult q = table.waitingRoom().tryQueue(queueHandle, settings.maxInFlightPerDyno);
+                    if (q == WaitingRoom.QueueResult.QUEUED) {
                         ex.queued = true;
                         timer.arm(settings.queueNanos);
                         return;
                     }
-                    if (q == DynoTable.QueueResult.FULL) {
+                    if (q == WaitingRoom.QueueResult.FULL) {
                         fail(RouteError.H11, "queue full");
                         return;
                     }
@@ -561,11 +562,11 @@ final class DynoExchange implements BackendHandler.Owner {
         timer.disarm();
         if (ex.held) {
             ex.held = false;
-            table.cancelHold(holdHandle);
+            table.waitingRoom().cancelHold(holdHandle);
         }
         if (ex.queued) {
             ex.queued = false;
-            table.cancelQueue(queueHandle);
+            table.waitingRoom().cancelQueue(queueHandle);
         }
         ex.log(px, error, detail);
         releaseDyno();

@@ -6,10 +6,10 @@ import dyno.router.AdminState;
 import dyno.router.BackendStatus;
 import dyno.router.DynoRegistry;
 import dyno.router.RouterListener;
+import dyno.router.select.WaitingRoom.Held;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +28,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registry behind a router: membership, admin states (ready, drain, maintenance), health and
- * quarantine flags, leaving dynos, held requests, the selection strategy. Mutations take one lock
- * and publish a new {@link Snapshot}; the request path only reads the volatile snapshot and bumps
- * atomic counters.
+ * quarantine flags, leaving dynos, the selection strategy, the requests in flight. Requests waiting
+ * for a dyno (held while the app wakes, queued while every dyno is full) are in its
+ * {@link #waitingRoom()}.
+ *
+ * <p>Locking. One lock guards the membership ({@code byName}, {@code leaving}), the strategy, the
+ * slow start clock and step, the dynos' mutable fields (see {@link Dyno}) and the waiting room's
+ * state: mutations take it, publish a new {@link Snapshot} and, in the same locked section, take out
+ * the waiting requests that snapshot lets through, released once the lock is let go (see
+ * {@link WaitingRoom}). The request path takes no lock: it reads the volatile snapshot, selects,
+ * and bumps atomic counters ({@link #acquire}, {@link #release}); only a request that ends while
+ * others wait in the queue takes the lock, to hand its place over.
  */
 public final class DynoTable implements DynoRegistry {
     private static final Logger logger = LoggerFactory.getLogger(DynoTable.class);
@@ -42,32 +50,11 @@ public final class DynoTable implements DynoRegistry {
         void removed(Dyno dyno);
     }
 
-    /** A request waiting for a dyno; {@link #release()} may be called from any thread, at most once. */
-    public interface Held {
-        void release();
-    }
-
-    /** Outcome of {@link #tryHold(Held)}. */
-    public enum HoldResult { HELD, NOT_HOLDING, DYNO_AVAILABLE, FULL }
-
-    /**
-     * A request waiting in the queue; {@link #assign} is called once, from any thread: with the dyno
-     * whose place it takes (already counted against it, as by {@link #acquire}), or with null to
-     * route again.
-     */
-    public interface Queued {
-        void assign(Dyno dynoOrNull);
-    }
-
-    /** What {@link #tryQueue} did: queued the request, found a dyno with room meanwhile, or found the queue full. */
-    public enum QueueResult { QUEUED, ROOM, FULL }
-
     private final Object lock = new Object();
     private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
     /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
     private final List<Dyno> leaving = new ArrayList<>(); // guarded by lock
-    private final HeldRequests held; // guarded by lock
-    private final RequestQueue queue;
+    private final WaitingRoom room; // shares lock
     private volatile Snapshot snapshot;
 
     private final AtomicInteger appInFlight = new AtomicInteger();
@@ -75,7 +62,6 @@ public final class DynoTable implements DynoRegistry {
     private SelectionStrategy strategy; // guarded by lock; published in each snapshot
     private final ScheduledExecutorService scheduler;
     private volatile Duration quarantine;
-    private final RouterListener listener;
     private volatile Duration slowStart = Duration.ZERO;
     private LongSupplier nanoClock = System::nanoTime; // guarded by lock
     private ScheduledFuture<?> rampStep; // guarded by lock
@@ -85,9 +71,7 @@ public final class DynoTable implements DynoRegistry {
         this.strategy = requireNonNull(strategy, "strategy");
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.quarantine = requireNonNull(quarantine, "quarantine");
-        this.held = new HeldRequests(maxHeld);
-        this.queue = new RequestQueue(maxHeld);
-        this.listener = requireNonNull(listener, "listener");
+        this.room = new WaitingRoom(this, lock, maxHeld, requireNonNull(listener, "listener"));
         this.snapshot = new Snapshot(new Dyno[0], 0, strategy);
     }
 
@@ -123,15 +107,17 @@ public final class DynoTable implements DynoRegistry {
         }
     }
 
-    /** Most requests held at once; requests held beyond a lowered limit stay held. */
+    /** Most requests held at once, and most queued; requests beyond a lowered limit stay. */
     public void maxHeld(int next) {
         if (next < 0) {
             throw new IllegalArgumentException("maxHeld: " + next + " (expected: >= 0)");
         }
-        synchronized (lock) {
-            held.max(next);
-            queue.max(next);
-        }
+        room.max(next);
+    }
+
+    /** Where requests wait for a dyno: held while none is available, queued while all are full. */
+    public WaitingRoom waitingRoom() {
+        return room;
     }
 
     public void watch(Membership membership) {
@@ -175,8 +161,8 @@ public final class DynoTable implements DynoRegistry {
     public void release(Dyno dyno) {
         // tryQueue counts itself in before it looks for room, under the lock; so either we see it
         // here, or it sees the place we free below
-        if (queue.waiting.get() > 0) {
-            handOver(dyno);
+        if (room.anyWaiting()) {
+            room.handOver(dyno);
             return;
         }
         appInFlight.decrementAndGet();
@@ -185,30 +171,16 @@ public final class DynoTable implements DynoRegistry {
         }
     }
 
-    /**
-     * Gives the dyno's place to the oldest queued request, or frees it under the lock when none is
-     * queued yet (one counted in {@link RequestQueue#waiting} then finds the place when it takes the lock).
-     */
-    private void handOver(Dyno dyno) {
-        Queued next;
-        boolean keep;
-        synchronized (lock) {
-            next = queue.poll();
-            keep = next != null && !dyno.closedToNew && dyno.eligible();
-            if (!keep) {
-                appInFlight.decrementAndGet();
-                dyno.inFlightCounter().decrementAndGet();
-            }
-        }
-        if (!keep && dyno.inFlight() == 0 && dyno.closedToNew) {
+    /** Uncounts a request whose place {@link WaitingRoom#handOver} could not hand on; under the lock. */
+    void uncount(Dyno dyno) {
+        appInFlight.decrementAndGet();
+        dyno.inFlightCounter().decrementAndGet();
+    }
+
+    /** After {@link #uncount}, outside the lock: a dyno closed to new requests may be idle now. */
+    void uncounted(Dyno dyno) {
+        if (dyno.inFlight() == 0 && dyno.closedToNew) {
             idle(dyno);
-        }
-        if (next != null) {
-            try {
-                next.assign(keep ? dyno : null);
-            } catch (RuntimeException e) {
-                logger.warn("Handing a dyno to a queued request failed", e);
-            }
         }
     }
 
@@ -231,40 +203,9 @@ public final class DynoTable implements DynoRegistry {
         return best;
     }
 
-    /**
-     * Queues a request until a dyno has fewer than {@code limit} requests in flight (HAProxy's queue
-     * behind {@code maxconn}); it is released to route again when a request ends or a dyno is added.
-     */
-    public QueueResult tryQueue(Queued request, int limit) {
-        queue.waiting.incrementAndGet(); // before looking for room: pairs with release()
-        synchronized (lock) {
-            Snapshot s = snapshot;
-            for (int i = 0; i < s.size(); i++) {
-                if (s.get(i).inFlight() < limit) {
-                    queue.waiting.decrementAndGet();
-                    return QueueResult.ROOM;
-                }
-            }
-            if (s.isEmpty() || !queue.offer(request)) {
-                queue.waiting.decrementAndGet();
-                return s.isEmpty() ? QueueResult.ROOM : QueueResult.FULL;
-            }
-            return QueueResult.QUEUED;
-        }
-    }
-
-    /** Withdraws a queued request (it timed out or its client left). */
-    public void cancelQueue(Queued request) {
-        synchronized (lock) {
-            queue.cancel(request);
-        }
-    }
-
     @Override
     public int queued() {
-        synchronized (lock) {
-            return queue.size();
-        }
+        return room.queued();
     }
 
     /** A dyno closed to new requests has none in flight: forget it if leaving, end its admin drain. */
@@ -311,7 +252,7 @@ public final class DynoTable implements DynoRegistry {
         for (Membership m : watchers) {
             m.added(dyno);
         }
-        HeldRequests.releaseAll(toRelease);
+        WaitingRoom.releaseAll(toRelease);
     }
 
     @Override
@@ -353,7 +294,7 @@ public final class DynoTable implements DynoRegistry {
         for (Membership m : watchers) {
             m.added(next);
         }
-        HeldRequests.releaseAll(toRelease);
+        WaitingRoom.releaseAll(toRelease);
         return old == null ? CompletableFuture.completedFuture(null) : drain(old, drainDeadline);
     }
 
@@ -464,7 +405,7 @@ public final class DynoTable implements DynoRegistry {
             }
             toRelease = setAdminLocked(dyno, admin);
         }
-        HeldRequests.releaseAll(toRelease);
+        WaitingRoom.releaseAll(toRelease);
     }
 
     private Held[] setAdminLocked(Dyno dyno, AdminState admin) {
@@ -495,7 +436,7 @@ public final class DynoTable implements DynoRegistry {
             dyno.weight = weight;
             toRelease = rebuildReleasingLocked();
         }
-        HeldRequests.releaseAll(toRelease);
+        WaitingRoom.releaseAll(toRelease);
     }
 
     /** Health checks' verdict. */
@@ -509,7 +450,7 @@ public final class DynoTable implements DynoRegistry {
             toRelease = rebuildReleasingLocked();
         }
         logger.debug("{} is now {}", dyno.name(), healthy ? "healthy" : "unhealthy");
-        HeldRequests.releaseAll(toRelease);
+        WaitingRoom.releaseAll(toRelease);
     }
 
     /** Takes the dyno out of rotation for the quarantine period (refused or timed-out connect). */
@@ -535,58 +476,17 @@ public final class DynoTable implements DynoRegistry {
             dyno.quarantined = false;
             toRelease = rebuildReleasingLocked();
         }
-        HeldRequests.releaseAll(toRelease);
+        WaitingRoom.releaseAll(toRelease);
     }
 
     @Override
     public void hold(boolean on) {
-        Held[] toRelease;
-        synchronized (lock) {
-            if (held.holding() == on) {
-                return;
-            }
-            toRelease = held.holding(on);
-        }
-        HeldRequests.releaseAll(toRelease);
-    }
-
-    /** Parks a request until a dyno is available or holding stops. */
-    public HoldResult tryHold(Held request) {
-        boolean wake;
-        synchronized (lock) {
-            if (!held.holding()) {
-                return HoldResult.NOT_HOLDING;
-            }
-            if (!snapshot.isEmpty()) {
-                return HoldResult.DYNO_AVAILABLE;
-            }
-            if (!held.offer(request)) {
-                return HoldResult.FULL;
-            }
-            wake = held.claimWake();
-        }
-        if (wake) {
-            try {
-                listener.wakeRequested();
-            } catch (RuntimeException e) {
-                logger.warn("RouterListener.wakeRequested failed", e);
-            }
-        }
-        return HoldResult.HELD;
-    }
-
-    /** Withdraws a held request (it timed out or its client left). */
-    public void cancelHold(Held request) {
-        synchronized (lock) {
-            held.cancel(request);
-        }
+        room.hold(on);
     }
 
     @Override
     public int held() {
-        synchronized (lock) {
-            return held.size();
-        }
+        return room.held();
     }
 
     @Override
@@ -645,7 +545,20 @@ public final class DynoTable implements DynoRegistry {
         }
     }
 
+    /** Publishes a snapshot after a change that makes no dyno available (held requests only go if one is). */
     private Held[] rebuildLocked() {
+        return rebuildLocked(false);
+    }
+
+    /**
+     * {@link #rebuildLocked()} after a change that may have made a dyno available (added, up, healthy,
+     * weighted, out of quarantine): the held requests and the queued ones, to route again.
+     */
+    private Held[] rebuildReleasingLocked() {
+        return rebuildLocked(true);
+    }
+
+    private Held[] rebuildLocked(boolean mayHaveRoom) {
         List<Dyno> eligible = new ArrayList<>(byName.size());
         long now = nanoClock.getAsLong();
         for (Dyno d : byName.values()) {
@@ -673,24 +586,6 @@ public final class DynoTable implements DynoRegistry {
         if (next.isEmpty()) {
             return null;
         }
-        return held.dynoAvailable();
-    }
-
-    /**
-     * {@link #rebuildLocked()} after a change that may have made a dyno available (added, up, healthy,
-     * weighted, out of quarantine): the held requests and the queued ones, to route again.
-     */
-    private Held[] rebuildReleasingLocked() {
-        Held[] waiting = rebuildLocked();
-        Held[] queued = snapshot.isEmpty() ? null : queue.takeAll();
-        if (queued == null) {
-            return waiting;
-        }
-        if (waiting == null) {
-            return queued;
-        }
-        Held[] both = Arrays.copyOf(queued, queued.length + waiting.length);
-        System.arraycopy(waiting, 0, both, queued.length, waiting.length);
-        return both;
+        return room.dynoAvailableLocked(mayHaveRoom);
     }
 }

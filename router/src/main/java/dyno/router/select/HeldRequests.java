@@ -1,18 +1,14 @@
 package dyno.router.select;
 
-import dyno.router.select.DynoTable.Held;
+import dyno.router.select.WaitingRoom.Held;
 import java.util.ArrayDeque;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Requests parked while no dyno is available and holding is on, and whether the wake-up was asked
- * for already. Not thread-safe: {@link DynoTable} calls it under its lock, then releases what it
- * returns outside the lock with {@link #releaseAll}.
+ * for already. Not thread-safe: {@link WaitingRoom} calls it under the table's lock, then releases
+ * what it returns outside the lock with {@link WaitingRoom#releaseAll}.
  */
 final class HeldRequests {
-    private static final Logger logger = LoggerFactory.getLogger(HeldRequests.class);
-
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private int max;
     private boolean holding;
@@ -78,19 +74,5 @@ final class HeldRequests {
         Held[] all = held.toArray(new Held[0]);
         held.clear();
         return all;
-    }
-
-    /** Releases requests handed back by this class; call it outside the table's lock. */
-    static void releaseAll(Held[] requests) {
-        if (requests == null) {
-            return;
-        }
-        for (Held h : requests) {
-            try {
-                h.release();
-            } catch (RuntimeException e) {
-                logger.warn("Releasing a held request failed", e);
-            }
-        }
     }
 }

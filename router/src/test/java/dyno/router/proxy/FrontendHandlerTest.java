@@ -130,8 +130,8 @@ class FrontendHandlerTest {
     @Test
     void answersH11WhenMoreRequestsWaitThanMayBeHeld() {
         table.hold(true);
-        table.tryHold(() -> { });
-        table.tryHold(() -> { });
+        table.waitingRoom().tryHold(() -> { });
+        table.waitingRoom().tryHold(() -> { });
         send("GET / HTTP/1.1\r\nHost: app\r\n\r\n");
         assertThat(output()).startsWith("HTTP/1.1 503").contains("H11 Backlog too deep");
         table.hold(false);

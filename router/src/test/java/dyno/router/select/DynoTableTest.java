@@ -29,6 +29,7 @@ class DynoTableTest {
                     wakes.incrementAndGet();
                 }
             });
+    private final WaitingRoom room = table.waitingRoom();
 
     @AfterEach
     void stop() {
@@ -112,7 +113,7 @@ class DynoTableTest {
     void replaceReleasesRequestsHeldWhileNoDynoWasUp() {
         table.hold(true);
         CompletableFuture<Void> released = new CompletableFuture<>();
-        assertThat(table.tryHold(() -> released.complete(null))).isEqualTo(DynoTable.HoldResult.HELD);
+        assertThat(room.tryHold(() -> released.complete(null))).isEqualTo(WaitingRoom.HoldResult.HELD);
         table.replace("web.1", addr(1), Duration.ZERO);
         assertThat(released).isCompleted();
     }
@@ -143,18 +144,18 @@ class DynoTableTest {
     void wakesOnceAndReleasesHeldRequestsWhenADynoArrives() {
         table.hold(true);
         AtomicInteger released = new AtomicInteger();
-        assertThat(table.tryHold(released::incrementAndGet)).isEqualTo(DynoTable.HoldResult.HELD);
-        assertThat(table.tryHold(released::incrementAndGet)).isEqualTo(DynoTable.HoldResult.HELD);
+        assertThat(room.tryHold(released::incrementAndGet)).isEqualTo(WaitingRoom.HoldResult.HELD);
+        assertThat(room.tryHold(released::incrementAndGet)).isEqualTo(WaitingRoom.HoldResult.HELD);
         assertThat(wakes).hasValue(1);
         table.add("web.1", addr(1));
         assertThat(released).hasValue(2);
         assertThat(table.held()).isZero();
-        assertThat(table.tryHold(released::incrementAndGet)).isEqualTo(DynoTable.HoldResult.DYNO_AVAILABLE);
+        assertThat(room.tryHold(released::incrementAndGet)).isEqualTo(WaitingRoom.HoldResult.DYNO_AVAILABLE);
     }
 
     @Test
     void doesNotHoldWhenHoldingIsOff() {
-        assertThat(table.tryHold(() -> { })).isEqualTo(DynoTable.HoldResult.NOT_HOLDING);
+        assertThat(room.tryHold(() -> { })).isEqualTo(WaitingRoom.HoldResult.NOT_HOLDING);
         assertThat(wakes).hasValue(0);
     }
 
@@ -188,7 +189,7 @@ class DynoTableTest {
         assertThat(table.snapshot().registered()).isEqualTo(2); // H10 (or held), as when all are down
         table.hold(true);
         CompletableFuture<Void> released = new CompletableFuture<>();
-        assertThat(table.tryHold(() -> released.complete(null))).isEqualTo(DynoTable.HoldResult.HELD);
+        assertThat(room.tryHold(() -> released.complete(null))).isEqualTo(WaitingRoom.HoldResult.HELD);
         table.weight("web.1", 1);
         assertThat(released).isCompleted();
     }
@@ -284,7 +285,7 @@ class DynoTableTest {
         assertThat(table.status()).extracting(BackendStatus::admin).containsExactly(AdminState.MAINT, AdminState.DRAIN);
         table.hold(true);
         CompletableFuture<Void> released = new CompletableFuture<>();
-        assertThat(table.tryHold(() -> released.complete(null))).isEqualTo(DynoTable.HoldResult.HELD);
+        assertThat(room.tryHold(() -> released.complete(null))).isEqualTo(WaitingRoom.HoldResult.HELD);
         table.markUp("web.1");
         assertThat(released).isCompleted();
         assertThat(table.snapshot().size()).isEqualTo(1);
