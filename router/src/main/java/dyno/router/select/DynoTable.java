@@ -347,13 +347,14 @@ public final class DynoTable implements DynoRegistry {
         requireNonNull(deadline, "deadline");
         CompletableFuture<Void> idle;
         Dyno dyno;
+        Held[] toRelease;
         List<CompletableFuture<Void>> older = new ArrayList<>();
         synchronized (lock) {
             dyno = byName.get(name);
             if (dyno == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            setAdminLocked(dyno, AdminState.DRAIN);
+            toRelease = setAdminLocked(dyno, AdminState.DRAIN);
             if (dyno.idle == null) {
                 dyno.idle = new CompletableFuture<>();
             }
@@ -364,6 +365,8 @@ public final class DynoTable implements DynoRegistry {
                 }
             }
         }
+        // the queued requests the new snapshot took out route again (to queue anew where every dyno is full)
+        WaitingRoom.releaseAll(toRelease);
         logger.debug("Draining {} ({} in flight)", dyno, dyno.inFlight());
         if (dyno.inFlight() == 0) {
             idle(dyno); // none in flight (read after closedToNew was set): done now

@@ -45,6 +45,22 @@ class WaitingRoomTest {
     }
 
     @Test
+    void drainingADynoLosesNoQueuedRequest() {
+        fullDyno("web.1");
+        Dyno web2 = fullDyno("web.2");
+        Recorded queued = new Recorded();
+        assertThat(room.tryQueue(queued, 1)).isEqualTo(WaitingRoom.QueueResult.QUEUED);
+
+        table.drain("web.1", Duration.ofSeconds(5));
+        // taken out of the queue by the drain's new snapshot, it is told to route again (and queues anew
+        // there, every dyno being full), never dropped
+        assertThat(queued.assigned).containsExactly("null");
+        assertThat(room.tryQueue(queued, 1)).isEqualTo(WaitingRoom.QueueResult.QUEUED);
+        table.release(web2);
+        assertThat(queued.assigned).containsExactly("null", "web.2");
+    }
+
+    @Test
     void findsRoomInsteadOfQueueingWhenADynoHasRoom() {
         fullDyno("web.1");
         assertThat(room.tryQueue(new Recorded(), 2)).isEqualTo(WaitingRoom.QueueResult.ROOM);
