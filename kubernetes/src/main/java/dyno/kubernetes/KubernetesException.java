@@ -1,8 +1,10 @@
 package dyno.kubernetes;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -14,6 +16,22 @@ public final class KubernetesException extends RuntimeException {
 
     public KubernetesException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** Makes a request to {@code client}'s API server; a failure becomes the one-line form of what it was {@code doing}. */
+    static <T> T api(KubernetesClient client, String doing, Callable<T> call) {
+        try {
+            return call.call();
+        } catch (IllegalArgumentException | KubernetesException e) {
+            throw e;
+        } catch (Exception e) {
+            throw of(doing, server(client), e);
+        }
+    }
+
+    /** The API server's URL, as a user would write it. */
+    static String server(KubernetesClient client) {
+        return client.getMasterUrl().toString().replaceAll("/+$", "");
     }
 
     /** The one-line form of {@code e}, which happened while {@code doing} against {@code server}. */

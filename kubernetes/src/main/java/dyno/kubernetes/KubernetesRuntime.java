@@ -3,8 +3,6 @@ package dyno.kubernetes;
 import static java.util.Objects.requireNonNull;
 
 import dyno.runtime.app.App;
-import dyno.runtime.app.ProcessType;
-import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.formation.ScaleChange;
@@ -13,35 +11,23 @@ import dyno.runtime.manager.AppIntent;
 import dyno.runtime.manager.DynoInfo;
 import dyno.runtime.manager.DynoListener;
 import dyno.runtime.manager.DynoRuntime;
-import dyno.runtime.manager.DynoState;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,33 +44,30 @@ import org.slf4j.LoggerFactory;
  * runtime.close(); // deletes the Deployments and the Service
  * }</pre>
  *
- * <p>All state is owned by one runtime thread, which also makes every API call; informer events
- * only ask it to look again. Public methods may be called from any thread.
+ * <p>This class asks the API server for changes (Deployments, the Service, scaling, rollouts, pod
+ * deletions); its {@link PodWatch} reads what the cluster makes of them (pods and endpoint slices,
+ * as dynos and endpoints). All state is owned by one runtime thread, which also makes every API
+ * call and every look; informer events only ask it to look again. Public methods may be called
+ * from any thread.
  */
 public final class KubernetesRuntime implements DynoRuntime {
     private static final Logger logger = LoggerFactory.getLogger(KubernetesRuntime.class);
     private static final long REFRESH_MS = 250;
-    private static final long RESYNC_MS = 30_000;
 
     private final KubernetesClient client;
     private final App app;
     private final KubernetesSettings settings;
     private final DynoListener listener;
-    private final EndpointListener endpoints;
     private final Clock clock;
     private final ScheduledExecutorService exec;
-    private final EndpointTable table = new EndpointTable();
+    private final PodWatch watch;
     private final PodLogs logs;
-    private SharedIndexInformer<Pod> pods;
-    private SharedIndexInformer<EndpointSlice> slices;
     private volatile Formation formation = Formation.of(List.of());
     private volatile List<DynoInfo> snapshot = List.of();
     private volatile AppIntent intent = AppIntent.STOPPED;
     private volatile boolean closed;
     /** Whether start created anything: close deletes only then (a refused start changes nothing). */
     private volatile boolean created;
-    /** The last state of each dyno and since when; runtime thread only. */
-    private final Map<String, DynoInfo> last = new HashMap<>();
     /** Idled, waking, ever up: what the router should do with a request; runtime thread only. */
     private final WebIntent web = new WebIntent();
 
@@ -100,8 +83,8 @@ public final class KubernetesRuntime implements DynoRuntime {
         this.app = requireNonNull(app, "app");
         this.settings = requireNonNull(settings, "settings");
         this.listener = requireNonNull(listener, "listener");
-        this.endpoints = requireNonNull(endpoints, "endpoints");
         this.clock = requireNonNull(clock, "clock");
+        this.watch = new PodWatch(client, app, settings, listener, requireNonNull(endpoints, "endpoints"), clock);
         this.logs = new PodLogs(client, settings.namespace(), clock, listener::log);
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dyno-kubernetes");
@@ -134,34 +117,12 @@ public final class KubernetesRuntime implements DynoRuntime {
                         () -> client.resource(service).inNamespace(settings.namespace()).createOr(NonDeletingOperation::update));
             }
             formation = fitted;
-            ResourceEventHandler<HasMetadata> poke = new Poke();
-            pods = api("watch pods", () -> client.pods().inNamespace(settings.namespace())
-                    .withLabels(Labels.app(app.name())).runnableInformer(RESYNC_MS));
-            pods.addEventHandler(cast(poke));
-            slices = api("watch endpoint slices", () -> client.discovery().v1().endpointSlices()
-                    .inNamespace(settings.namespace()).withLabel(Labels.SERVICE_NAME, Labels.service(app.name()))
-                    .runnableInformer(RESYNC_MS));
-            slices.addEventHandler(cast(poke));
+            watch.watch(this::poke);
             return null;
         }));
         // outside the runtime thread: the informers' first lists call back into it
-        startInformer(pods, "watch pods");
-        startInformer(slices, "watch endpoint slices");
+        watch.start();
         exec.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private void startInformer(SharedIndexInformer<?> informer, String doing) {
-        try {
-            informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw KubernetesException.of(doing + " in namespace " + settings.namespace(), server(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new KubernetesException("kubernetes: cannot " + doing + ": no first list from " + server()
-                    + " within 30 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KubernetesException("kubernetes: interrupted while starting to " + doing, e);
-        }
     }
 
     @Override
@@ -213,7 +174,7 @@ public final class KubernetesRuntime implements DynoRuntime {
                 }
                 return null;
             }
-            Pod pod = pods.getStore().list().stream().filter(p -> p.getMetadata().getName().equals(target)).findFirst()
+            Pod pod = watch.pods().stream().filter(p -> p.getMetadata().getName().equals(target)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("dyno: " + target
                             + " (expected: a process type or a dyno listed by ps)"));
             event(target, "Stopping");
@@ -292,12 +253,7 @@ public final class KubernetesRuntime implements DynoRuntime {
             logger.warn("closing the Kubernetes runtime of {} failed", app.name(), e);
         } finally {
             closed = true;
-            if (pods != null) {
-                pods.close();
-            }
-            if (slices != null) {
-                slices.close();
-            }
+            watch.close();
             logs.close();
             exec.shutdownNow();
         }
@@ -342,79 +298,28 @@ public final class KubernetesRuntime implements DynoRuntime {
 
     /** Looks at pods and slices again; tells the listeners what changed. Runtime thread only. */
     private void refresh() {
-        if (closed || pods == null) {
+        if (closed || !watch.watching()) {
             return;
         }
         try {
-            // endpoints first: the router registers a ready pod before the intent stops holding
-            table.update(slices.getStore().list(), "http", endpoints);
-            Instant now = clock.instant();
-            Map<String, DynoInfo> next = new TreeMap<>();
-            Set<String> running = new HashSet<>();
-            for (Pod pod : pods.getStore().list()) {
-                String type = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.TYPE);
-                if (type == null || formation.entry(type).isEmpty()) {
-                    continue;
-                }
-                DynoInfo info = info(pod, type, now);
-                next.put(info.name(), info);
-                if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
-                    running.add(info.name());
-                }
-            }
-            if (web.idled() && next.values().stream().noneMatch(DynoInfo::isWeb)) {
-                String name = Labels.deployment(app.name(), "web");
-                DynoInfo before = last.get(name);
-                next.put(name, dyno(name, "web", DynoState.IDLE, 0, Instant.EPOCH,
-                        before != null && before.state() == DynoState.IDLE ? before.updatedAt() : now));
-            }
-            for (DynoInfo d : next.values()) {
-                DynoInfo before = last.get(d.name());
-                if (before == null || before.state() != d.state()) {
-                    if (before != null) {
-                        event(d.name(), "State changed from " + before.state().id() + " to " + d.state().id());
-                    }
-                    listener.stateChanged(d, before == null ? DynoState.DOWN : before.state());
-                }
-            }
-            for (DynoInfo gone : last.values()) {
-                if (!next.containsKey(gone.name())) {
-                    listener.stateChanged(dyno(gone.name(), gone.type(), DynoState.DOWN, 0, gone.createdAt(), now), gone.state());
-                }
-            }
-            last.clear();
-            last.putAll(next);
-            snapshot = List.copyOf(next.values());
-            publishIntent(web.of(snapshot.stream().filter(DynoInfo::isWeb).toList(),
-                    table.endpoints().values().stream().anyMatch(PodEndpoint::ready), formation.quantity("web")));
-            logs.follow(running);
+            snapshot = watch.look(formation, web.idled());
+            publishIntent(web.of(snapshot.stream().filter(DynoInfo::isWeb).toList(), watch.anyReady(),
+                    formation.quantity("web")));
+            logs.follow(watch.running());
         } catch (RuntimeException e) {
             logger.warn("refreshing the dynos of {} failed", app.name(), e);
         }
     }
 
-    private DynoInfo info(Pod pod, String type, Instant now) {
-        String name = pod.getMetadata().getName();
-        boolean web = type.equals("web");
-        DynoState state = PodStates.of(pod, web, now, settings.bootTimeout());
-        DynoInfo before = last.get(name);
-        if (state == DynoState.CRASHED && (before == null || before.state() != DynoState.CRASHED)
-                && web && PodStates.bootTimedOut(pod, now, settings.bootTimeout())) {
-            event(name, "Error R10 (Boot timeout) -> Web process not ready within "
-                    + settings.bootTimeout().toSeconds() + " seconds of launch");
+    /** A pod or a slice changed (an informer thread): look again on the runtime thread. */
+    private void poke() {
+        if (!closed) {
+            try {
+                exec.execute(this::refresh);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
         }
-        Instant created = Objects.requireNonNullElse(PodStates.created(pod), now);
-        Instant updated = before != null && before.state() == state ? before.updatedAt() : now;
-        PodEndpoint endpoint = table.endpoints().get(name);
-        int port = endpoint != null ? endpoint.address().getPort() : web ? settings.port() : 0;
-        return new DynoInfo(name, type, state, formation.entry(type).orElseThrow().size(),
-                app.procfile().require(type).command(), port, 0, created, updated, 0, false);
-    }
-
-    private DynoInfo dyno(String name, String type, DynoState state, int port, Instant created, Instant now) {
-        return new DynoInfo(name, type, state, formation.entry(type).map(FormationEntry::size)
-                .orElse(DynoSize.STANDARD_1X), app.procfile().type(type)
-                .map(ProcessType::command).orElse(""), port, 0, created, now, 0, false);
     }
 
     private void publishIntent(AppIntent next) {
@@ -428,19 +333,8 @@ public final class KubernetesRuntime implements DynoRuntime {
         listener.log(new LogLine(clock.instant(), LogLine.DYNO, dyno, message));
     }
 
-    /** The API server's URL, as a user would write it. */
-    private String server() {
-        return client.getMasterUrl().toString().replaceAll("/+$", "");
-    }
-
     private <T> T api(String doing, Callable<T> call) {
-        try {
-            return call.call();
-        } catch (IllegalArgumentException | KubernetesException e) {
-            throw e;
-        } catch (Exception e) {
-            throw KubernetesException.of(doing, server(), e);
-        }
+        return KubernetesException.api(client, doing, call);
     }
 
     private <T> CompletableFuture<T> call(Callable<T> task) {
@@ -467,39 +361,6 @@ public final class KubernetesRuntime implements DynoRuntime {
                 throw r;
             }
             throw e;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<HasMetadata> handler) {
-        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
-    }
-
-    /** Any change to a pod or a slice: look again on the runtime thread. */
-    private final class Poke implements ResourceEventHandler<HasMetadata> {
-        @Override
-        public void onAdd(HasMetadata obj) {
-            poke();
-        }
-
-        @Override
-        public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
-            poke();
-        }
-
-        @Override
-        public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
-            poke();
-        }
-
-        private void poke() {
-            if (!closed) {
-                try {
-                    exec.execute(KubernetesRuntime.this::refresh);
-                } catch (RejectedExecutionException e) {
-                    // closing
-                }
-            }
         }
     }
 }

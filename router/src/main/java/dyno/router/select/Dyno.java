@@ -37,7 +37,7 @@ public final class Dyno {
     long eligibleSince;
     /** Whether it was eligible at the last snapshot. Guarded by the table's lock. */
     boolean wasEligible;
-    /** Completes when a drained dyno has no request in flight; null unless drained. Guarded by the table's lock. */
+    /** Completes when a drained dyno has no request in flight; null unless drained (see Drains). Guarded by the table's lock. */
     CompletableFuture<Void> idle;
 
     public Dyno(String name, InetSocketAddress address) {

@@ -13,14 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -28,17 +26,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registry behind a router: membership, admin states (ready, drain, maintenance), health and
- * quarantine flags, leaving dynos, the selection strategy, the requests in flight. Requests waiting
- * for a dyno (held while the app wakes, queued while every dyno is full) are in its
- * {@link #waitingRoom()}.
+ * quarantine flags, the selection strategy, the requests in flight. Requests waiting for a dyno
+ * (held while the app wakes, queued while every dyno is full) are in its {@link #waitingRoom()};
+ * dynos removed or replaced while their requests finish, and admin drains, in its {@link Drains}.
  *
- * <p>Locking. One lock guards the membership ({@code byName}, {@code leaving}), the strategy, the
- * slow start clock and step, the dynos' mutable fields (see {@link Dyno}) and the waiting room's
- * state: mutations take it, publish a new {@link Snapshot} and, in the same locked section, take out
- * the waiting requests that snapshot lets through, released once the lock is let go (see
- * {@link WaitingRoom}). The request path takes no lock: it reads the volatile snapshot, selects,
- * and bumps atomic counters ({@link #acquire}, {@link #release}); only a request that ends while
- * others wait in the queue takes the lock, to hand its place over.
+ * <p>Locking. One lock guards the membership ({@code byName}), the strategy, the slow start clock
+ * and step, the dynos' mutable fields (see {@link Dyno}), the waiting room's state and the drains'
+ * (the leaving dynos, the idle futures): mutations take it, publish a new {@link Snapshot} and, in
+ * the same locked section, take out the waiting requests that snapshot lets through, released once
+ * the lock is let go (see {@link WaitingRoom}), and mark a dyno taken out as leaving (see
+ * {@link Drains}). The request path takes no lock: it reads the volatile snapshot, selects, and
+ * bumps atomic counters ({@link #acquire}, {@link #release}); only a request that ends while others
+ * wait in the queue takes the lock, to hand its place over.
  */
 public final class DynoTable implements DynoRegistry {
     private static final Logger logger = LoggerFactory.getLogger(DynoTable.class);
@@ -52,9 +51,8 @@ public final class DynoTable implements DynoRegistry {
 
     private final Object lock = new Object();
     private final Map<String, Dyno> byName = new LinkedHashMap<>(); // guarded by lock
-    /** Dynos removed or replaced whose requests are still finishing; one name may be here more than once. */
-    private final List<Dyno> leaving = new ArrayList<>(); // guarded by lock
     private final WaitingRoom room; // shares lock
+    private final Drains drains; // shares lock
     private volatile Snapshot snapshot;
 
     private final AtomicInteger appInFlight = new AtomicInteger();
@@ -72,6 +70,7 @@ public final class DynoTable implements DynoRegistry {
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.quarantine = requireNonNull(quarantine, "quarantine");
         this.room = new WaitingRoom(this, lock, maxHeld, requireNonNull(listener, "listener"));
+        this.drains = new Drains(lock, watchers, this.scheduler);
         this.snapshot = new Snapshot(new Dyno[0], 0, strategy);
     }
 
@@ -167,7 +166,7 @@ public final class DynoTable implements DynoRegistry {
         }
         appInFlight.decrementAndGet();
         if (dyno.inFlightCounter().decrementAndGet() == 0 && dyno.closedToNew) {
-            idle(dyno);
+            drains.idle(dyno);
         }
     }
 
@@ -180,7 +179,7 @@ public final class DynoTable implements DynoRegistry {
     /** After {@link #uncount}, outside the lock: a dyno closed to new requests may be idle now. */
     void uncounted(Dyno dyno) {
         if (dyno.inFlight() == 0 && dyno.closedToNew) {
-            idle(dyno);
+            drains.idle(dyno);
         }
     }
 
@@ -206,24 +205,6 @@ public final class DynoTable implements DynoRegistry {
     @Override
     public int queued() {
         return room.queued();
-    }
-
-    /** A dyno closed to new requests has none in flight: forget it if leaving, end its admin drain. */
-    private void idle(Dyno dyno) {
-        if (dyno.leaving) {
-            forget(dyno);
-            return;
-        }
-        CompletableFuture<Void> done;
-        synchronized (lock) {
-            done = dyno.idle;
-            if (done == null || dyno.inFlight() != 0) {
-                return;
-            }
-            dyno.idle = null;
-        }
-        logger.debug("{} drained", dyno);
-        done.complete(null);
     }
 
     @Override
@@ -265,10 +246,10 @@ public final class DynoTable implements DynoRegistry {
             if (dyno == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            startDrainLocked(dyno);
+            drains.leaveLocked(dyno);
             rebuildLocked(); // removing a dyno never makes one available: nothing to release
         }
-        return drain(dyno, drainDeadline);
+        return drains.forgetWhenDone(dyno, drainDeadline);
     }
 
     @Override
@@ -285,7 +266,7 @@ public final class DynoTable implements DynoRegistry {
                 next.admin = old.admin;
                 next.updateClosedToNew();
                 next.weight = old.weight;
-                startDrainLocked(old);
+                drains.leaveLocked(old);
             }
             byName.put(name, next); // same key: keeps its place in the registration order
             toRelease = rebuildReleasingLocked();
@@ -295,97 +276,27 @@ public final class DynoTable implements DynoRegistry {
             m.added(next);
         }
         WaitingRoom.releaseAll(toRelease);
-        return old == null ? CompletableFuture.completedFuture(null) : drain(old, drainDeadline);
-    }
-
-    private void startDrainLocked(Dyno dyno) {
-        dyno.leaving = true;
-        dyno.updateClosedToNew();
-        leaving.add(dyno);
-    }
-
-    /** Forgets a draining dyno once its requests are done, or at the deadline. */
-    private CompletableFuture<Void> drain(Dyno dyno, Duration drainDeadline) {
-        logger.debug("Draining {} ({} in flight)", dyno, dyno.inFlight());
-        if (dyno.inFlight() == 0) {
-            forget(dyno);
-        } else {
-            long nanos = Math.max(0, drainDeadline.toNanos());
-            scheduler.schedule(() -> forget(dyno), nanos, TimeUnit.NANOSECONDS);
-        }
-        return dyno.drained.thenApply(v -> null);
-    }
-
-    private void forget(Dyno dyno) {
-        CompletableFuture<Void> idle;
-        synchronized (lock) {
-            if (dyno.removed) {
-                return;
-            }
-            dyno.removed = true;
-            leaving.remove(dyno);
-            idle = dyno.idle;
-            dyno.idle = null;
-        }
-        logger.debug("Forgot {} ({} still in flight)", dyno, dyno.inFlight());
-        for (Membership m : watchers) {
-            try {
-                m.removed(dyno);
-            } catch (RuntimeException e) {
-                logger.warn("Membership watcher failed on removal of {}", dyno, e);
-            }
-        }
-        dyno.drained.complete(null);
-        if (idle != null) {
-            idle.complete(null); // an admin drain of a dyno removed or replaced meanwhile: it is gone
-        }
+        return old == null ? CompletableFuture.completedFuture(null) : drains.forgetWhenDone(old, drainDeadline);
     }
 
     @Override
     public CompletableFuture<Void> drain(String name, Duration deadline) {
         requireNonNull(name, "name");
         requireNonNull(deadline, "deadline");
-        CompletableFuture<Void> idle;
         Dyno dyno;
         Held[] toRelease;
-        List<CompletableFuture<Void>> older = new ArrayList<>();
+        List<CompletableFuture<Void>> pending;
         synchronized (lock) {
             dyno = byName.get(name);
             if (dyno == null) {
                 return CompletableFuture.completedFuture(null);
             }
             toRelease = setAdminLocked(dyno, AdminState.DRAIN);
-            if (dyno.idle == null) {
-                dyno.idle = new CompletableFuture<>();
-            }
-            idle = dyno.idle;
-            for (Dyno d : leaving) {
-                if (d.name().equals(name)) {
-                    older.add(d.drained);
-                }
-            }
+            pending = drains.drainLocked(dyno);
         }
         // the queued requests the new snapshot took out route again (to queue anew where every dyno is full)
         WaitingRoom.releaseAll(toRelease);
-        logger.debug("Draining {} ({} in flight)", dyno, dyno.inFlight());
-        if (dyno.inFlight() == 0) {
-            idle(dyno); // none in flight (read after closedToNew was set): done now
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        older.add(idle);
-        CompletableFuture.allOf(older.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> {
-            if (e == null) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
-            }
-        });
-        if (!done.isDone()) {
-            ScheduledFuture<?> timeout = scheduler.schedule(() -> done.complete(null), Math.max(0, deadline.toNanos()),
-                    TimeUnit.NANOSECONDS);
-            done.whenComplete((v, e) -> timeout.cancel(false));
-        }
-        return done;
+        return drains.untilDrained(dyno, pending, deadline);
     }
 
     @Override
@@ -417,10 +328,8 @@ public final class DynoTable implements DynoRegistry {
         }
         dyno.admin = admin;
         dyno.updateClosedToNew();
-        if (admin == AdminState.READY && dyno.idle != null) {
-            CompletableFuture<Void> idle = dyno.idle;
-            dyno.idle = null;
-            idle.completeExceptionally(new CancellationException(dyno.name() + " was set ready before it drained"));
+        if (admin == AdminState.READY) {
+            drains.readyLocked(dyno);
         }
         return rebuildReleasingLocked();
     }
@@ -505,18 +414,8 @@ public final class DynoTable implements DynoRegistry {
         synchronized (lock) {
             Dyno dyno = byName.get(name);
             int n = dyno == null ? 0 : dyno.inFlight();
-            return n + leavingInFlightLocked(name);
+            return n + drains.inFlightLocked(name);
         }
-    }
-
-    private int leavingInFlightLocked(String name) {
-        int n = 0;
-        for (Dyno d : leaving) {
-            if (d.name().equals(name)) {
-                n += d.inFlight();
-            }
-        }
-        return n;
     }
 
     @Override
@@ -525,7 +424,7 @@ public final class DynoTable implements DynoRegistry {
             List<BackendStatus> all = new ArrayList<>(byName.size());
             for (Dyno d : byName.values()) {
                 all.add(new BackendStatus(d.name(), d.address(), d.weight, d.admin, d.healthy,
-                        d.inFlight() + leavingInFlightLocked(d.name())));
+                        d.inFlight() + drains.inFlightLocked(d.name())));
             }
             return all;
         }
@@ -535,7 +434,7 @@ public final class DynoTable implements DynoRegistry {
     public List<Dyno> all() {
         synchronized (lock) {
             List<Dyno> all = new ArrayList<>(byName.values());
-            all.addAll(leaving);
+            drains.addLeavingLocked(all);
             return all;
         }
     }
