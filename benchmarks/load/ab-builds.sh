@@ -68,8 +68,7 @@ echo
 echo "| build | req/s (median) | CPU s/100k (median) | backend connections opened (median) |"
 echo "| --- | ---: | ---: | ---: |"
 for name in A B; do
-  awk -v n="$name" '$1 == n {rps[++k] = $3; cpu[k] = $6; bc[k] = $8}
-    function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-      return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+  awk -v n="$name" "$AWK_MEDIAN"'
+    $1 == n {rps[++k] = $3; cpu[k] = $6; bc[k] = $8}
     END { printf "| %s | %.0f | %.2f | %.0f |\n", n, median(rps, k), median(cpu, k), median(bc, k) }' "$WORK/results"
 done

@@ -17,6 +17,11 @@ install_missing() {
   export PATH="$PATH:/usr/sbin"
 }
 
+# AWK_MEDIAN: an awk function median(a, k) of a[1..k] (sorts a), for the scripts' summary tables:
+#   awk "$AWK_MEDIAN"' $1 == "x" {v[++k] = $3} END {print median(v, k)}' FILE
+AWK_MEDIAN='function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+  return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }'
+
 # wait_port PORT: returns once something accepts on 127.0.0.1:PORT (at most 10 s).
 wait_port() {
   for _ in $(seq 1 100); do

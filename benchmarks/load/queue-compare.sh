@@ -77,8 +77,7 @@ echo
 echo "| setup | req/s (median) | p50 ms | p90 ms | p99 ms |"
 echo "| --- | ---: | ---: | ---: | ---: |"
 for name in least-conn queue; do
-  awk -v n="$name" '$1 == n {rps[++k] = $3; p50[k] = $6; p90[k] = $8; p99[k] = $10}
-    function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-      return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+  awk -v n="$name" "$AWK_MEDIAN"'
+    $1 == n {rps[++k] = $3; p50[k] = $6; p90[k] = $8; p99[k] = $10}
     END { printf "| %s | %.0f | %.3f | %.3f | %.3f |\n", n, median(rps, k), median(p50, k), median(p90, k), median(p99, k) }' "$WORK/results"
 done

@@ -73,8 +73,7 @@ echo
 echo "| slow start | before p99 ms | after: p50 ms | p95 ms | p99 ms | max ms |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 for name in off on; do
-  awk -v n="$name" '$1 == n {b[++k] = $5; p50[k] = $8; p95[k] = $10; p99[k] = $12; mx[k] = $14}
-    function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-      return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+  awk -v n="$name" "$AWK_MEDIAN"'
+    $1 == n {b[++k] = $5; p50[k] = $8; p95[k] = $10; p99[k] = $12; mx[k] = $14}
     END { printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", n, median(b, k), median(p50, k), median(p95, k), median(p99, k), median(mx, k) }' "$WORK/results"
 done
