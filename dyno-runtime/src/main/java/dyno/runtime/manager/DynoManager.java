@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dyno.runtime.app.App;
 import dyno.runtime.app.ProcessType;
-import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.formation.FormationStore;
@@ -73,12 +72,11 @@ public final class DynoManager implements DynoRuntime {
     private final Thread shutdownHook;
     private volatile Formation formation;
     private volatile List<DynoInfo> snapshot = List.of();
-    private volatile Map<String, Long> resident = Map.of();
-    private volatile Map<String, ResourceUsage> usage = Map.of();
     private volatile boolean closed;
     private volatile AppIntent intent = AppIntent.STOPPED;
     private final OneOffs oneOffs;
     private final Preboots preboots;
+    private final UsageScan scan;
     /** The config vars and release number processes start with from now on. */
     private volatile Map<String, String> config;
     private volatile int release;
@@ -192,6 +190,7 @@ public final class DynoManager implements DynoRuntime {
                 }
             }
         });
+        this.scan = new UsageScan(this.clock, processes, memory, limits, oneOffs, this::sizesEnforced, this::event);
         this.shutdownHook = new Thread(this::close, "dyno-manager-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -240,7 +239,7 @@ public final class DynoManager implements DynoRuntime {
             apply(app.fit(initial));
             // one scan of /proc a tick for all dynos: keeps each tree known and samples its memory
             long scanMs = Math.min(SCAN_INTERVAL_MS, settings.memorySampleInterval().toMillis());
-            exec.scheduleWithFixedDelay(this::scan, scanMs, scanMs, TimeUnit.MILLISECONDS);
+            exec.scheduleWithFixedDelay(() -> scan.scan(allRuns(), detached), scanMs, scanMs, TimeUnit.MILLISECONDS);
             exec.scheduleWithFixedDelay(() -> output.reportQuiet(dynos.values()), 1, 1, TimeUnit.SECONDS);
             return null;
         }).join();
@@ -309,13 +308,13 @@ public final class DynoManager implements DynoRuntime {
 
     /** Resident memory of each running dyno's process tree at the last scan, in bytes. */
     public Map<String, Long> residentBytes() {
-        return resident;
+        return scan.resident();
     }
 
     /** CPU and memory each running dyno used at the last scan, against its size's limits. */
     @Override
     public Map<String, ResourceUsage> usage() {
-        return usage;
+        return scan.usage();
     }
 
     /** Whether the kernel enforces each size's CPU and memory limits here (else memory is only sampled). */
@@ -646,77 +645,6 @@ public final class DynoManager implements DynoRuntime {
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One scan of /proc for every dyno: their trees, their memory, R14 and R15. */
-    private void scan() {
-        List<Dyno> running = allRuns().stream().filter(Dyno::running).toList();
-        List<Dyno> attached = oneOffs.attached();
-        List<Dyno> scanned = new ArrayList<>(running);
-        scanned.addAll(attached);
-        processes.scan(scanned);
-        oneOffs.reapAttached();
-        Map<String, Long> sampled = new TreeMap<>(DynoManager::compareNames);
-        Map<String, ResourceUsage> used = new TreeMap<>(DynoManager::compareNames);
-        Instant now = clock.instant();
-        boolean enforced = sizesEnforced();
-        for (Dyno d : running) {
-            long rss = d.tree == null ? 0 : d.tree.residentBytes();
-            if (detached.contains(d)) {
-                continue; // a successor booting or a replaced run stopping: the slot's figure is its current run's
-            }
-            sampleCpu(d);
-            sampled.put(d.name, rss);
-            DynoSize size = d.launchedSize != null ? d.launchedSize : d.size;
-            boolean limited = enforced && d.tree != null && d.tree.cgroup().isPresent();
-            used.put(d.name, new ResourceUsage(rss, memory.quota(size), d.cpuCores,
-                    d.cpuSample == null ? -1 : d.cpuSample.cpuNanos(), limited ? limits.cpuCores(size) : 0, limited));
-            if (d.stop != null) {
-                continue;
-            }
-            if (oomKilled(d)) {
-                // the kernel ended a process at twice the quota: Heroku's R15, and the rest of the dyno goes too
-                event(d.name, "Error R15 (Memory quota vastly exceeded)");
-                event(d.name, "Stopping process with SIGKILL");
-                processes.signal(d, true);
-                continue;
-            }
-            MemoryWatch.Verdict verdict = memory.judge(d, rss, now);
-            memory.events(d, rss, verdict).forEach(message -> event(d.name, message));
-            if (verdict == MemoryWatch.Verdict.R15) {
-                processes.signal(d, true);
-            }
-        }
-        resident = java.util.Collections.unmodifiableMap(sampled);
-        usage = java.util.Collections.unmodifiableMap(used);
-    }
-
-    /** Samples the CPU time of {@code d}'s cgroup: {@code d.cpuCores} is what it used since the last sample. */
-    private static void sampleCpu(Dyno d) {
-        java.util.OptionalLong nanos = d.tree == null ? java.util.OptionalLong.empty()
-                : d.tree.cgroup().map(c -> c.cpuNanos()).orElse(java.util.OptionalLong.empty());
-        if (nanos.isEmpty()) {
-            d.cpuCores = -1;
-            return;
-        }
-        CpuSample now = new CpuSample(nanos.getAsLong(), System.nanoTime());
-        if (d.cpuSample != null) {
-            double cores = now.coresSince(d.cpuSample);
-            if (cores >= 0) {
-                d.cpuCores = cores;
-            }
-        }
-        d.cpuSample = now;
-    }
-
-    /** Whether the kernel's OOM killer ended a process of {@code d}'s run since this was last asked. */
-    static boolean oomKilled(Dyno d) {
-        long kills = d.tree == null ? 0 : d.tree.cgroup().map(c -> c.oomKills()).orElse(0L);
-        if (kills > d.oomKills) {
-            d.oomKills = kills;
-            return true;
-        }
-        return false;
-    }
-
     private void setState(Dyno d, DynoState next) {
         DynoState from = d.state;
         d.updatedAt = clock.instant();
@@ -804,7 +732,7 @@ public final class DynoManager implements DynoRuntime {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
-    private static int compareNames(String a, String b) {
+    static int compareNames(String a, String b) {
         int da = a.lastIndexOf('.');
         int db = b.lastIndexOf('.');
         int c = a.substring(0, da).compareTo(b.substring(0, db));

@@ -191,7 +191,7 @@ final class DynoRuns {
             }
         }
         processes.signal(d, true); // the anchor, quietly: the dyno has nothing else left
-        if (DynoManager.oomKilled(d)) {
+        if (UsageScan.oomKilled(d)) {
             // the kernel's OOM killer ended it at twice its quota: Heroku's words for the same end
             hooks.event(d.name, "Error R15 (Memory quota vastly exceeded)");
             hooks.event(d.name, "Stopping process with SIGKILL");
