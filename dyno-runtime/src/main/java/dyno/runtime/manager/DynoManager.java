@@ -4,22 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import dyno.runtime.app.App;
 import dyno.runtime.app.ProcessType;
-import dyno.runtime.formation.DynoSize;
 import dyno.runtime.formation.Formation;
 import dyno.runtime.formation.FormationEntry;
 import dyno.runtime.formation.FormationStore;
 import dyno.runtime.formation.ScaleChange;
-import dyno.runtime.log.LogLine;
 import dyno.runtime.process.CgroupHierarchy;
 import dyno.runtime.process.PidRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * manager.close();
  * }</pre>
  *
- * <p>All state is owned by one manager thread; public methods may be called from any thread.
+ * <p>All state is owned by one manager thread; public methods may be called from any thread and
+ * post to it. This class decides what should run (formation, scale, restart, idle, close); the
+ * {@code Supervisor} runs it (launch, stop, crash restarts, what the listener is told) and the
+ * {@code UsageScan} samples it each tick.
  */
 public final class DynoManager implements DynoRuntime {
     /** The name manager-wide events are logged under: {@code dyno[manager]}. */
@@ -56,32 +55,19 @@ public final class DynoManager implements DynoRuntime {
 
     private final App app;
     private final ManagerSettings settings;
-    private final DynoListener listener;
     private final Clock clock;
     private final FormationStore store;
     private final DynoProcesses processes;
-    private final MemoryWatch memory;
     /** Where dyno cgroups are made; empty where none can be. */
     private final java.util.Optional<CgroupHierarchy> cgroups;
     private final SizeLimits limits;
-    private final DynoOutput output;
-    private final DynoRuns runs;
+    /** The manager thread: owns every dyno and runs all timers. */
     private final ScheduledExecutorService exec;
-    private final Map<String, Dyno> dynos = new TreeMap<>(DynoManager::compareNames);
-    /** Runs outside the table: preboot successors still booting, and replaced runs still stopping. */
-    private final java.util.Set<Dyno> detached = new java.util.LinkedHashSet<>();
+    private final Supervisor supervisor;
+    private final OneOffs oneOffs;
+    private final UsageScan scan;
     private final Thread shutdownHook;
     private volatile Formation formation;
-    private volatile List<DynoInfo> snapshot = List.of();
-    private volatile Map<String, Long> resident = Map.of();
-    private volatile Map<String, ResourceUsage> usage = Map.of();
-    private volatile boolean closed;
-    private volatile AppIntent intent = AppIntent.STOPPED;
-    private final OneOffs oneOffs;
-    private final Preboots preboots;
-    /** The config vars and release number processes start with from now on. */
-    private volatile Map<String, String> config;
-    private volatile int release;
 
     public DynoManager(App app, ManagerSettings settings, DynoListener listener) {
         this(app, settings, listener, Clock.systemUTC());
@@ -90,108 +76,23 @@ public final class DynoManager implements DynoRuntime {
     public DynoManager(App app, ManagerSettings settings, DynoListener listener, Clock clock) {
         this.app = requireNonNull(app, "app");
         this.settings = requireNonNull(settings, "settings");
-        this.listener = requireNonNull(listener, "listener");
+        requireNonNull(listener, "listener");
         this.clock = requireNonNull(clock, "clock");
         this.store = new FormationStore(app.stateDir().resolve("formation.json"));
-        this.memory = new MemoryWatch(settings);
+        MemoryWatch memory = new MemoryWatch(settings);
         this.cgroups = CgroupHierarchy.host();
         this.limits = new SizeLimits(settings.cpuPer1x(), Runtime.getRuntime().availableProcessors(),
                 cgroups.map(CgroupHierarchy::pins).orElse(false), memory);
         this.processes = new DynoProcesses(new PidRegistry(app.stateDir().resolve("pids")), cgroups, limits);
-        this.output = new DynoOutput(this.clock, this::emit);
-        this.config = app.env();
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dyno-manager");
             t.setDaemon(true);
             return t;
         });
-        this.runs = new DynoRuns(app, settings, this.clock, processes, output, exec, new DynoRuns.Hooks() {
-            @Override
-            public void event(String dyno, String message) {
-                DynoManager.this.event(dyno, message);
-            }
-
-            @Override
-            public void setState(Dyno d, DynoState next) {
-                DynoManager.this.setState(d, next);
-            }
-
-            @Override
-            public void becameUp(Dyno d) {
-                DynoManager.this.becameUp(d);
-            }
-
-            @Override
-            public void crashed(Dyno d, int status) {
-                DynoManager.this.crashed(d, status);
-            }
-
-            @Override
-            public void stopped(Dyno d, Dyno.Stop stop) {
-                DynoManager.this.stopped(d, stop);
-            }
-        });
-        this.oneOffs = new OneOffs(this.clock, settings, processes, runs, exec, new OneOffs.Host() {
-            @Override
-            public void event(String dyno, String message) {
-                DynoManager.this.event(dyno, message);
-            }
-
-            @Override
-            public void snapshot() {
-                DynoManager.this.snapshot();
-            }
-
-            @Override
-            public CompletableFuture<Void> stop(Dyno d) {
-                return DynoManager.this.stop(d, DynoState.DOWN, false);
-            }
-        });
-        this.preboots = new Preboots(this.clock, new Preboots.Host() {
-            @Override
-            public void event(String dyno, String message) {
-                DynoManager.this.event(dyno, message);
-            }
-
-            @Override
-            public void launch(Dyno d) {
-                DynoManager.this.launch(d);
-            }
-
-            @Override
-            public CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
-                return DynoManager.this.stop(d, after, relaunch);
-            }
-
-            @Override
-            public void setState(Dyno d, DynoState next) {
-                DynoManager.this.setState(d, next);
-            }
-
-            @Override
-            public void publishIntent() {
-                DynoManager.this.publishIntent();
-            }
-
-            @Override
-            public boolean closed() {
-                return closed;
-            }
-
-            @Override
-            public void takeSlot(Dyno d) {
-                dynos.put(d.name, d);
-            }
-
-            @Override
-            public void detached(Dyno d, boolean keep) {
-                if (keep) {
-                    detached.add(d);
-                } else {
-                    detached.remove(d);
-                }
-            }
-        });
+        this.supervisor = new Supervisor(app, settings, listener, this.clock, processes, exec, this::formation);
+        this.oneOffs = supervisor.oneOffs();
+        this.scan = new UsageScan(this.clock, processes, memory, limits, oneOffs, this::sizesEnforced,
+                supervisor::event);
         this.shutdownHook = new Thread(this::close, "dyno-manager-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -225,7 +126,7 @@ public final class DynoManager implements DynoRuntime {
         }
         cleaned = true;
         for (String name : processes.killLeftovers()) {
-            event(name, "Ended leftover process of a previous run");
+            supervisor.event(name, "Ended leftover process of a previous run");
         }
         // a manager killed while saving leaves a temp file; this manager is now the only writer
         store.deleteLeftovers();
@@ -236,12 +137,12 @@ public final class DynoManager implements DynoRuntime {
         requireNonNull(initial, "initial");
         call(() -> {
             cleanLeftovers();
-            event(MANAGER, SizeEnforcement.describe(cgroups, settings.cpuPer1x(), limits));
+            supervisor.event(MANAGER, SizeEnforcement.describe(cgroups, settings.cpuPer1x(), limits));
             apply(app.fit(initial));
             // one scan of /proc a tick for all dynos: keeps each tree known and samples its memory
             long scanMs = Math.min(SCAN_INTERVAL_MS, settings.memorySampleInterval().toMillis());
-            exec.scheduleWithFixedDelay(this::scan, scanMs, scanMs, TimeUnit.MILLISECONDS);
-            exec.scheduleWithFixedDelay(() -> output.reportQuiet(dynos.values()), 1, 1, TimeUnit.SECONDS);
+            exec.scheduleWithFixedDelay(() -> scan.scan(supervisor.allRuns(), supervisor.detached()), scanMs, scanMs, TimeUnit.MILLISECONDS);
+            exec.scheduleWithFixedDelay(supervisor::reportQuiet, 1, 1, TimeUnit.SECONDS);
             return null;
         }).join();
     }
@@ -258,12 +159,12 @@ public final class DynoManager implements DynoRuntime {
 
     /** The dynos, ordered by type and number. */
     public List<DynoInfo> dynos() {
-        return snapshot;
+        return supervisor.dynos();
     }
 
     /** What the web process type is doing now (serving, restarting, sleeping...), as the router should see it. */
     public AppIntent intent() {
-        return intent;
+        return supervisor.intent();
     }
 
     /**
@@ -271,8 +172,7 @@ public final class DynoManager implements DynoRuntime {
      * or restarted later (a rolling {@link #restart} moves all of them).
      */
     public void useRelease(int version, Map<String, String> config) {
-        this.config = Map.copyOf(config);
-        this.release = version;
+        supervisor.useRelease(version, config);
     }
 
     /**
@@ -282,7 +182,7 @@ public final class DynoManager implements DynoRuntime {
      */
     public CompletableFuture<OneOff> runOnce(String type, String command, Map<String, String> config, int release) {
         return call(() -> {
-            if (closed) {
+            if (supervisor.closed()) {
                 throw new IllegalStateException("the dyno manager is stopped");
             }
             return oneOffs.run(type, command, config, release);
@@ -299,7 +199,7 @@ public final class DynoManager implements DynoRuntime {
      * it ends; a closing manager ends its whole tree. Fails unless the process is proven that run.
      */
     public CompletableFuture<DynoInfo> attachOneOff(String name, String command, long pid) {
-        return call(() -> oneOffs.attach(name, command, pid, release));
+        return call(() -> oneOffs.attach(name, command, pid, supervisor.release()));
     }
 
     /** Stops one-off {@code name} (SIGTERM to its tree, SIGKILL with R12 after the stop timeout). */
@@ -309,13 +209,13 @@ public final class DynoManager implements DynoRuntime {
 
     /** Resident memory of each running dyno's process tree at the last scan, in bytes. */
     public Map<String, Long> residentBytes() {
-        return resident;
+        return scan.resident();
     }
 
     /** CPU and memory each running dyno used at the last scan, against its size's limits. */
     @Override
     public Map<String, ResourceUsage> usage() {
-        return usage;
+        return scan.usage();
     }
 
     /** Whether the kernel enforces each size's CPU and memory limits here (else memory is only sampled). */
@@ -364,8 +264,8 @@ public final class DynoManager implements DynoRuntime {
     public CompletableFuture<Void> idle(String name) {
         return call(() -> {
             Dyno d = require(name);
-            event(name, "Idling");
-            return stop(d, DynoState.IDLE, false);
+            supervisor.event(name, "Idling");
+            return supervisor.stop(d, DynoState.IDLE, false);
         }).thenCompose(f -> f);
     }
 
@@ -374,15 +274,15 @@ public final class DynoManager implements DynoRuntime {
         return call(() -> {
             Dyno d = require(name);
             if (d.state == DynoState.IDLE && !d.running()) {
-                event(name, "Unidling");
+                supervisor.event(name, "Unidling");
                 d.waking = true;
-                launch(d);
+                supervisor.launch(d);
             } else if (d.stop != null && d.stop.after == DynoState.IDLE && !d.stop.relaunch) {
                 // still being put to sleep: start it again as soon as the old process is gone
-                event(name, "Unidling");
+                supervisor.event(name, "Unidling");
                 d.waking = true;
                 d.stop.relaunch = true;
-                publishIntent();
+                supervisor.publishIntent();
             }
             return null;
         });
@@ -395,10 +295,10 @@ public final class DynoManager implements DynoRuntime {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (supervisor.closed()) {
             return;
         }
-        closed = true;
+        supervisor.markClosed();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -407,13 +307,7 @@ public final class DynoManager implements DynoRuntime {
         long graceMs = 2 * settings.stopTimeout().toMillis();
         try {
             CompletableFuture<Void> all = call(() -> {
-                List<CompletableFuture<Void>> stops = new ArrayList<>();
-                // a copy: stopping a dyno that is not running (crashed, idle) removes it at once
-                for (Dyno d : allRuns()) {
-                    d.retired = true;
-                    stops.add(stop(d, DynoState.DOWN, false));
-                }
-                stops.addAll(oneOffs.endAllAttached());
+                List<CompletableFuture<Void>> stops = supervisor.stopAll();
                 return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
             }).thenCompose(f -> f);
             all.get(graceMs + CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
@@ -428,7 +322,7 @@ public final class DynoManager implements DynoRuntime {
             // on the manager thread, which owns the dynos; bounded in case it is stuck
             try {
                 call(() -> {
-                    allRuns().stream().filter(Dyno::running).forEach(runs::killNow);
+                    supervisor.killAllNow();
                     return null;
                 }).get(CLOSE_MARGIN_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException ie) {
@@ -442,15 +336,8 @@ public final class DynoManager implements DynoRuntime {
 
     // ---- on the manager thread ----
 
-    /** Every run: the table's and the detached ones. */
-    private List<Dyno> allRuns() {
-        List<Dyno> all = new ArrayList<>(dynos.values());
-        all.addAll(detached);
-        oneOffs.all().stream().filter(d -> d.attachedPid == 0).forEach(all::add);
-        return all;
-    }
-
     private void apply(Formation next) {
+        Map<String, Dyno> dynos = supervisor.table();
         store.save(next);
         formation = next;
         for (ProcessType type : app.procfile().formationTypes()) {
@@ -461,7 +348,7 @@ public final class DynoManager implements DynoRuntime {
             for (Dyno d : ofType) {
                 if (d.index > entry.quantity()) {
                     d.retired = true;
-                    stop(d, DynoState.DOWN, false);
+                    supervisor.stop(d, DynoState.DOWN, false);
                 } else if (d.size != entry.size()) {
                     d.size = entry.size();
                     resized.add(0, d.name);
@@ -479,7 +366,7 @@ public final class DynoManager implements DynoRuntime {
                     d = new Dyno(type, i, entry.size(), clock.instant(),
                             new OutputLimiter(settings.logLinesPerSecond(), System.nanoTime()));
                     dynos.put(d.name, d);
-                    launch(d);
+                    supervisor.launch(d);
                 } else if (d.retired) {
                     // scaled back up while the old process is still stopping: start it again afterwards
                     d.retired = false;
@@ -489,7 +376,7 @@ public final class DynoManager implements DynoRuntime {
                 }
             }
         }
-        publish();
+        supervisor.publish();
     }
 
     /**
@@ -501,17 +388,16 @@ public final class DynoManager implements DynoRuntime {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String name : names) {
             chain = chain.thenCompose(x -> call(() -> {
-                Dyno d = dynos.get(name);
-                return d == null || d.retired || !due.test(d) ? CompletableFuture.<Void>completedFuture(null) : preboots.restartOne(d);
+                Dyno d = supervisor.table().get(name);
+                return d == null || d.retired || !due.test(d) ? CompletableFuture.<Void>completedFuture(null) : supervisor.restartOne(d);
             }).thenCompose(f -> f));
         }
         return chain;
     }
 
-
     private List<String> select(String target) {
         List<String> names = new ArrayList<>();
-        for (Dyno d : dynos.values()) {
+        for (Dyno d : supervisor.table().values()) {
             if (d.retired) {
                 continue;
             }
@@ -527,256 +413,11 @@ public final class DynoManager implements DynoRuntime {
     }
 
     private Dyno require(String name) {
-        Dyno d = dynos.get(name);
+        Dyno d = supervisor.table().get(name);
         if (d == null || d.retired) {
             throw new IllegalArgumentException("no dyno \"" + name + "\"");
         }
         return d;
-    }
-
-    private void launch(Dyno d) {
-        if (!closed) {
-            d.config = config;
-            d.release = release;
-            runs.launch(d);
-        }
-    }
-
-    /** {@code d}'s process ended after a stop the manager asked for. */
-    private void stopped(Dyno d, Dyno.Stop stop) {
-        setState(d, stop.after);
-        if (d.retired) {
-            forgetRun(d);
-        } else if (stop.relaunch) {
-            launch(d);
-        }
-        stop.done.complete(null);
-    }
-
-    private void becameUp(Dyno d) {
-        if (d.oneOff != null) {
-            setState(d, DynoState.UP);
-            return;
-        }
-        d.upSince = clock.instant();
-        d.wasUp = true;
-        d.waking = false;
-        if (d.replacing != null) {
-            preboots.promote(d);
-            return;
-        }
-        setState(d, DynoState.UP);
-        preboots.release(d);
-    }
-
-    private CompletableFuture<Void> stop(Dyno d, DynoState after, boolean relaunch) {
-        if (d.successor != null && !relaunch) {
-            preboots.cancel(d);
-        }
-        if (d.stop != null) {
-            return d.stop.done;
-        }
-        if (!d.running()) {
-            d.cancelTimers();
-            setState(d, after);
-            if (d.retired) {
-                forgetRun(d);
-            } else if (relaunch) {
-                launch(d);
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-        Dyno.Stop stop = new Dyno.Stop(after, relaunch);
-        d.stop = stop;
-        publishIntent(); // before the drain: a request that then finds no dyno waits instead of H14
-        runs.awaitDrainThenTerminate(d, stop, () -> listener.beforeStop(d.info()));
-        return stop.done;
-    }
-
-    /** Drops a retired run that has no process left from wherever it is kept. */
-    private void forgetRun(Dyno d) {
-        if (d.oneOff != null) {
-            oneOffs.ended(d, d.exitStatus);
-            return;
-        }
-        detached.remove(d);
-        if (dynos.remove(d.name, d)) {
-            preboots.release(d);
-            publish();
-        }
-    }
-
-    private void crashed(Dyno d, int status) {
-        if (d.oneOff != null) {
-            setState(d, DynoState.DOWN);
-            oneOffs.ended(d, status);
-            return;
-        }
-        if (d.replacing != null) {
-            setState(d, DynoState.CRASHED);
-            preboots.abandon(d);
-            return;
-        }
-        Instant now = clock.instant();
-        if (d.upSince != null && Duration.between(d.upSince, now).compareTo(settings.stableAfter()) >= 0) {
-            d.crashes = 0;
-        }
-        d.upSince = null;
-        Duration coolOff = settings.backoff().delayFor(d.crashes);
-        // A run that lasted its cool-off has waited it already: a dyno killed now and then comes
-        // back at once, while a crash loop (runs of moments) waits every cool-off in full.
-        Duration ran = d.createdAt == null ? Duration.ZERO : Duration.between(d.createdAt, now);
-        Duration delay = ran.compareTo(coolOff) >= 0 ? Duration.ZERO : coolOff;
-        d.crashes++;
-        d.waking = false;
-        setState(d, DynoState.CRASHED);
-        if (d.successor != null) {
-            event(d.name, "Not restarting: the prebooting process takes over once it is up");
-            return;
-        }
-        preboots.release(d);
-        if (closed || d.retired) {
-            return;
-        }
-        event(d.name, delay.isZero() ? "Restarting" : "Restarting in " + format(delay) + " (crash " + d.crashes + ")");
-        d.timer = exec.schedule(() -> {
-            if (!d.retired && !d.running() && d.state == DynoState.CRASHED) {
-                launch(d);
-            }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** One scan of /proc for every dyno: their trees, their memory, R14 and R15. */
-    private void scan() {
-        List<Dyno> running = allRuns().stream().filter(Dyno::running).toList();
-        List<Dyno> attached = oneOffs.attached();
-        List<Dyno> scanned = new ArrayList<>(running);
-        scanned.addAll(attached);
-        processes.scan(scanned);
-        oneOffs.reapAttached();
-        Map<String, Long> sampled = new TreeMap<>(DynoManager::compareNames);
-        Map<String, ResourceUsage> used = new TreeMap<>(DynoManager::compareNames);
-        Instant now = clock.instant();
-        boolean enforced = sizesEnforced();
-        for (Dyno d : running) {
-            long rss = d.tree == null ? 0 : d.tree.residentBytes();
-            if (detached.contains(d)) {
-                continue; // a successor booting or a replaced run stopping: the slot's figure is its current run's
-            }
-            sampleCpu(d);
-            sampled.put(d.name, rss);
-            DynoSize size = d.launchedSize != null ? d.launchedSize : d.size;
-            boolean limited = enforced && d.tree != null && d.tree.cgroup().isPresent();
-            used.put(d.name, new ResourceUsage(rss, memory.quota(size), d.cpuCores,
-                    d.cpuSample == null ? -1 : d.cpuSample.cpuNanos(), limited ? limits.cpuCores(size) : 0, limited));
-            if (d.stop != null) {
-                continue;
-            }
-            if (oomKilled(d)) {
-                // the kernel ended a process at twice the quota: Heroku's R15, and the rest of the dyno goes too
-                event(d.name, "Error R15 (Memory quota vastly exceeded)");
-                event(d.name, "Stopping process with SIGKILL");
-                processes.signal(d, true);
-                continue;
-            }
-            MemoryWatch.Verdict verdict = memory.judge(d, rss, now);
-            memory.events(d, rss, verdict).forEach(message -> event(d.name, message));
-            if (verdict == MemoryWatch.Verdict.R15) {
-                processes.signal(d, true);
-            }
-        }
-        resident = java.util.Collections.unmodifiableMap(sampled);
-        usage = java.util.Collections.unmodifiableMap(used);
-    }
-
-    /** Samples the CPU time of {@code d}'s cgroup: {@code d.cpuCores} is what it used since the last sample. */
-    private static void sampleCpu(Dyno d) {
-        java.util.OptionalLong nanos = d.tree == null ? java.util.OptionalLong.empty()
-                : d.tree.cgroup().map(c -> c.cpuNanos()).orElse(java.util.OptionalLong.empty());
-        if (nanos.isEmpty()) {
-            d.cpuCores = -1;
-            return;
-        }
-        CpuSample now = new CpuSample(nanos.getAsLong(), System.nanoTime());
-        if (d.cpuSample != null) {
-            double cores = now.coresSince(d.cpuSample);
-            if (cores >= 0) {
-                d.cpuCores = cores;
-            }
-        }
-        d.cpuSample = now;
-    }
-
-    /** Whether the kernel's OOM killer ended a process of {@code d}'s run since this was last asked. */
-    static boolean oomKilled(Dyno d) {
-        long kills = d.tree == null ? 0 : d.tree.cgroup().map(c -> c.oomKills()).orElse(0L);
-        if (kills > d.oomKills) {
-            d.oomKills = kills;
-            return true;
-        }
-        return false;
-    }
-
-    private void setState(Dyno d, DynoState next) {
-        DynoState from = d.state;
-        d.updatedAt = clock.instant();
-        d.state = next;
-        if (dynos.get(d.name) != d) {
-            if (oneOffs.lists(d)) {
-                snapshot(); // a one-off: ps lists it, the router never sees it
-            }
-            return; // a successor booting or a replaced run: neither ps nor the router sees it
-        }
-        snapshot();
-        if (from != next) {
-            event(d.name, "State changed from " + from.id() + " to " + next.id());
-            try {
-                listener.stateChanged(d.info(), from);
-            } catch (RuntimeException e) {
-                logger.warn("listener failed on state change of {}", d.name, e);
-            }
-        }
-        publishIntent(); // after the state: the router registers a dyno before it stops holding for it
-    }
-
-    private void publish() {
-        snapshot();
-        publishIntent();
-    }
-
-    private void snapshot() {
-        List<DynoInfo> all = new ArrayList<>();
-        dynos.values().forEach(d -> all.add(d.info()));
-        oneOffs.all().forEach(d -> all.add(d.info()));
-        snapshot = List.copyOf(all);
-    }
-
-    /** Tells the listener when what the web process type is doing changed. */
-    private void publishIntent() {
-        int wanted = formation == null ? 0 : formation.entry("web").map(FormationEntry::quantity).orElse(0);
-        List<Dyno> web = dynos.values().stream().filter(d -> d.type.isWeb() && !d.retired).toList();
-        AppIntent next = AppIntent.of(web, wanted, closed);
-        if (next == intent) {
-            return;
-        }
-        intent = next;
-        try {
-            listener.intentChanged(next);
-        } catch (RuntimeException e) {
-            logger.warn("listener failed on intent change to {}", next, e);
-        }
-    }
-
-    private void event(String dyno, String message) {
-        emit(new LogLine(clock.instant(), LogLine.DYNO, dyno, message));
-    }
-
-    private void emit(LogLine line) {
-        try {
-            listener.log(line);
-        } catch (RuntimeException e) {
-            logger.warn("listener failed on a log line", e);
-        }
     }
 
     private <T> CompletableFuture<T> call(Callable<T> task) {
@@ -800,11 +441,8 @@ public final class DynoManager implements DynoRuntime {
         return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + " seconds";
     }
 
-    private static String format(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-
-    private static int compareNames(String a, String b) {
+    /** Orders dyno names by type, then by number: {@code web.2} before {@code web.10}. */
+    static int compareNames(String a, String b) {
         int da = a.lastIndexOf('.');
         int db = b.lastIndexOf('.');
         int c = a.substring(0, da).compareTo(b.substring(0, db));

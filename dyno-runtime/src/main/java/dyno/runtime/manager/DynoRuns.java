@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * One run of a dyno, from start to exit: launches its process behind the identity gate, proves a
  * web process up (bound its {@code $PORT}, its own socket) or gives R10, and ends it on request:
  * the drain, SIGTERM to the whole tree, SIGKILL with R12 a full stop timeout later. What follows a
- * run's end (restart policy, preboot, the table) is the manager's, told through {@link Hooks}.
- * Manager thread only.
+ * run's end (restart policy, preboot, the table) is the {@link Supervisor}'s, told through
+ * {@link Hooks}. Manager thread only.
  */
 final class DynoRuns {
     private static final Logger logger = LoggerFactory.getLogger(DynoRuns.class);
@@ -191,7 +191,7 @@ final class DynoRuns {
             }
         }
         processes.signal(d, true); // the anchor, quietly: the dyno has nothing else left
-        if (DynoManager.oomKilled(d)) {
+        if (UsageScan.oomKilled(d)) {
             // the kernel's OOM killer ended it at twice its quota: Heroku's words for the same end
             hooks.event(d.name, "Error R15 (Memory quota vastly exceeded)");
             hooks.event(d.name, "Stopping process with SIGKILL");
