@@ -177,6 +177,38 @@ class UpCommandTest {
     }
 
     @Test
+    void tlsPortZeroPrintsThePortItGotAndServesH2There() throws Exception {
+        Path app = helloApp();
+        Process up = start(tmp, "up", "up", "--dir", app.toString(), "--port", "0", "--no-color", "--stop-timeout", "5s",
+                "--tls-cert", "self-signed", "--tls-port", "0");
+        try {
+            awaitRouter(app, up);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> output(app, "up").contains("HTTPS: https://"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTPS: https://127\\.0\\.0\\.1:(\\d+) ")
+                    .matcher(output(app, "up"));
+            assertThat(m.find()).as(output(app, "up")).isTrue();
+            int tls = Integer.parseInt(m.group(1));
+            assertThat(tls).as("the port printed").isPositive();
+            await().atMost(60, TimeUnit.SECONDS).until(() -> curl(tls).startsWith("2 200 Hello from web.1"));
+        } finally {
+            up.destroy();
+            up.waitFor(60, TimeUnit.SECONDS);
+            up.destroyForcibly();
+        }
+        assertThat(up.exitValue()).isZero();
+        assertNothingLeftRunning(app);
+    }
+
+    /** {@code curl -k --http2} to the HTTPS port: "VERSION STATUS BODY" ("" when curl fails). */
+    private static String curl(int port) throws Exception {
+        Process p = new ProcessBuilder("curl", "-sk", "--http2", "--max-time", "10", "-w", "%{http_version} %{http_code} ",
+                "-o", "/dev/stderr", "https://127.0.0.1:" + port + "/").start();
+        String meta = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String body = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 ? meta + body : "";
+    }
+
+    @Test
     void upPassesTheInFlightLimitAndTheRequestTimeoutToItsRouter() throws Exception {
         Path app = helloApp();
         Process up = start(tmp, "up", "up", "--dir", app.toString(), "--port", "0", "--no-color", "--stop-timeout", "5s",

@@ -210,7 +210,7 @@ final class UpCommand implements Callable<Integer> {
         }
         TlsConfig tlsConfig = routerConfig.tls();
         if (tlsConfig != null) {
-            out.println("HTTPS: https://" + host + ":" + tlsConfig.port() + "  (certificate " + tlsConfig.certificateChain() + ")");
+            out.println("HTTPS: https://" + host + ":" + daemon.tlsPort() + "  (certificate " + tlsConfig.certificateChain() + ")");
             if (tlsConfig.certificateChain().getFileName().toString().equals("localhost-cert.pem")) {
                 out.println("Hint: a development certificate for localhost, 127.0.0.1 and ::1. "
                         + DevCertificate.howToTrust(tlsConfig.certificateChain()));

@@ -333,6 +333,11 @@ public final class Daemon implements AutoCloseable {
         return router.port();
     }
 
+    /** The bound HTTPS port (the one chosen for {@code --tls-port 0}), or -1 without TLS. */
+    public int tlsPort() {
+        return router.tlsPort();
+    }
+
     public int apiPort() {
         return api.port();
     }
