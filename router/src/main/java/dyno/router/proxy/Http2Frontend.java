@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +35,7 @@ final class Http2Frontend {
     static final String CODEC = "h2";
     static final String STREAMS = "h2-streams";
     static final String IDLE = "h2-idle";
+    static final String FLUSH = "h2-flush";
     static final int MAX_RESETS = 200;
     static final int RESET_WINDOW_SECONDS = 30;
     static final int MAX_SMALL_CONTINUATIONS = 16;
@@ -70,6 +72,10 @@ final class Http2Frontend {
                 .gracefulShutdownTimeoutMillis(GRACEFUL_SHUTDOWN_MILLIS)
                 .build();
         long idleNanos = s.idleNanos;
+        // Responses are written from the dynos' event-loop reads, one stream at a time: without this
+        // each would flush (a write syscall, and with TLS a record) on its own. Consolidated, the
+        // streams answered in one event-loop turn leave in one flush at its end.
+        p.addLast(FLUSH, new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast(IDLE, new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
         p.addLast(new IdleClose(codec));
         p.addLast(CODEC, codec);
