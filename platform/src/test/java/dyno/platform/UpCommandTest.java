@@ -191,9 +191,7 @@ class UpCommandTest {
             assertThat(tls).as("the port printed").isPositive();
             await().atMost(60, TimeUnit.SECONDS).until(() -> curl(tls).startsWith("2 200 Hello from web.1"));
         } finally {
-            up.destroy();
-            up.waitFor(60, TimeUnit.SECONDS);
-            up.destroyForcibly();
+            stopGracefully(up);
         }
         assertThat(up.exitValue()).isZero();
         assertNothingLeftRunning(app);
@@ -233,9 +231,7 @@ class UpCommandTest {
             assertThat(slow.statusCode()).isEqualTo(503);
             await().atMost(10, TimeUnit.SECONDS).until(() -> output(app, "up").contains("at=error code=H12"));
         } finally {
-            up.destroy(); // SIGTERM: a graceful stop
-            up.waitFor(60, TimeUnit.SECONDS);
-            up.destroyForcibly();
+            stopGracefully(up);
         }
         assertThat(up.exitValue()).isZero();
         assertNothingLeftRunning(app);
@@ -266,9 +262,7 @@ class UpCommandTest {
             assertThat(app.resolve(".dyno")).isDirectory();
             assertThat(dev.resolveSibling(".dyno")).doesNotExist();
         } finally {
-            up.destroy();
-            up.waitFor(60, TimeUnit.SECONDS);
-            up.destroyForcibly();
+            stopGracefully(up);
         }
         assertNothingLeftRunning(app);
 
@@ -291,6 +285,13 @@ class UpCommandTest {
         assertThat(step.path("requests").asLong()).isPositive();
         assertThat(step.path("errors").asLong()).isZero();
         assertNothingLeftRunning(app);
+    }
+
+    /** SIGTERM (a graceful stop), at most a minute, then SIGKILL if it is still there. */
+    private static void stopGracefully(Process up) throws InterruptedException {
+        up.destroy();
+        up.waitFor(60, TimeUnit.SECONDS);
+        up.destroyForcibly();
     }
 
     /** Waits until the daemon of {@code app} has written daemon.json and returns its router port. */
