@@ -25,9 +25,6 @@ class CliTest {
     }
 
     static synchronized Result dyno(String... args) {
-        // logback reports its own start on stdout when a logback-test.xml occurs twice on the test classpath
-        // (kubernetes' test classes are on it): let that happen before stdout is captured
-        org.slf4j.LoggerFactory.getLogger(CliTest.class);
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
