@@ -62,13 +62,8 @@ final class RampBench {
             if (scaler != null) {
                 scaler.schedule(() -> WebFormation.scale(api, step.to()), step.at().toMillis(), TimeUnit.MILLISECONDS);
             }
-            ScalePhases sink = phases;
-            points = ramp.run(new LoadGenerator(), plan, () -> WebFormation.up(api),
-                    (p, micros) -> {
-                        if (sink != null) {
-                            sink.add(p, micros);
-                        }
-                    });
+            points = phases == null ? ramp.run(new LoadGenerator(), plan, () -> WebFormation.up(api))
+                    : ramp.run(new LoadGenerator(), plan, () -> WebFormation.up(api), phases::add);
         } finally {
             if (scaler != null) {
                 scaler.shutdownNow();
